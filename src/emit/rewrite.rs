@@ -1,0 +1,305 @@
+//! Rewriting one module for the chunk: references to its top-level symbols
+//! take their final names, references to imports become references to what
+//! they are bound to, `ns.x` on a namespace import becomes a direct
+//! reference, and `import('x')` of a bundled module becomes a promise of its
+//! namespace.
+
+use std::collections::{HashMap, HashSet};
+
+use swc_atoms::Atom;
+use swc_common::{BytePos, SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_visit::{VisitMut, VisitMutWith};
+
+use crate::graph::{ImportKind, ModuleGraph, ModuleId, Resolution};
+use crate::link::{Link, Ref};
+
+pub struct Rewriter<'a> {
+    graph: &'a ModuleGraph,
+    link: &'a Link,
+    /// `import('x')` records of this module, by the position of their
+    /// specifier.
+    dynamic: HashMap<BytePos, usize>,
+    module: ModuleId,
+    /// Modules whose namespace object this module uses as a value.
+    pub namespaces: HashSet<ModuleId>,
+}
+
+impl<'a> Rewriter<'a> {
+    pub fn new(graph: &'a ModuleGraph, link: &'a Link, module: ModuleId) -> Rewriter<'a> {
+        let dynamic = graph
+            .module(module)
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == ImportKind::Dynamic)
+            .map(|(i, r)| (r.span.lo, i))
+            .collect();
+        Rewriter {
+            graph,
+            link,
+            dynamic,
+            module,
+            namespaces: HashSet::new(),
+        }
+    }
+
+    fn ref_expr(&mut self, r: &Ref) -> Expr {
+        match r {
+            Ref::Symbol(id) => Expr::Ident(ident(self.link.names.symbols[id].clone())),
+            Ref::Namespace(target) => {
+                self.namespaces.insert(*target);
+                Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()))
+            }
+            Ref::External { specifier, name } => {
+                let object = Expr::Ident(ident(self.link.names.external(specifier).clone()));
+                match name {
+                    None => object,
+                    Some(name) => member(object, name),
+                }
+            }
+        }
+    }
+
+    /// `ns.name` where `ns` is bound to a bundled module's namespace.
+    fn namespace_member(&mut self, target: ModuleId, name: &Atom) -> Expr {
+        match self
+            .link
+            .tables
+            .resolve_export(self.graph, target, name, &mut Default::default())
+        {
+            Ok(r) => self.ref_expr(&r),
+            // A namespace has no such property: reading it gives undefined.
+            Err(_) => void_zero(),
+        }
+    }
+
+    fn dynamic_import(&mut self, record: usize) -> Option<Expr> {
+        let Resolution::Module(target) = self.graph.module(self.module).records[record].resolution
+        else {
+            return None;
+        };
+        self.namespaces.insert(target);
+        let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
+        let resolved = call(
+            member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
+            vec![],
+        );
+        let value = match &self.link.names.inits[target.index()] {
+            None => arrow(ns),
+            Some(init) if self.link.async_init[target.index()] => {
+                let started = call(
+                    member(resolved, &"then".into()),
+                    vec![arrow(call(Expr::Ident(ident(init.clone())), vec![]))],
+                );
+                return Some(call(member(started, &"then".into()), vec![arrow(ns)]));
+            }
+            Some(init) => arrow(Expr::Paren(ParenExpr {
+                span: DUMMY_SP,
+                expr: Box::new(Expr::Seq(SeqExpr {
+                    span: DUMMY_SP,
+                    exprs: vec![
+                        Box::new(call(Expr::Ident(ident(init.clone())), vec![])),
+                        Box::new(ns),
+                    ],
+                })),
+            })),
+        };
+        Some(call(member(resolved, &"then".into()), vec![value]))
+    }
+
+    fn import_ref(&self, id: &Id) -> Option<&'a Ref> {
+        self.link.import_refs.get(id)
+    }
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Ident(i) => {
+                if let Some(r) = self.import_ref(&i.to_id()) {
+                    *e = self.ref_expr(r);
+                    return;
+                }
+            }
+            Expr::Member(MemberExpr { obj, prop, .. }) => {
+                if let Expr::Ident(i) = &**obj {
+                    if let Some(Ref::Namespace(target)) = self.import_ref(&i.to_id()) {
+                        let name = match prop {
+                            MemberProp::Ident(name) => Some(name.sym.clone()),
+                            MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
+                                Expr::Lit(Lit::Str(s)) => Some(crate::load::str_atom(s)),
+                                _ => None,
+                            },
+                            MemberProp::PrivateName(_) => None,
+                        };
+                        if let Some(name) = name {
+                            *e = self.namespace_member(*target, &name);
+                            return;
+                        }
+                    }
+                }
+            }
+            Expr::Call(CallExpr {
+                callee: Callee::Import(_),
+                args,
+                ..
+            }) => {
+                if let Some(Expr::Lit(Lit::Str(s))) = args.first().map(|a| &*a.expr) {
+                    if let Some(&record) = self.dynamic.get(&s.span.lo) {
+                        if let Some(replacement) = self.dynamic_import(record) {
+                            *e = replacement;
+                            return;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        e.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_callee(&mut self, callee: &mut Callee) {
+        // `f()` where `f` is an export of an external module becomes
+        // `(0, import_x.f)()`, so that `import_x` is not passed as `this`.
+        if let Callee::Expr(expr) = callee {
+            if let Expr::Ident(i) = &**expr {
+                if let Some(r @ Ref::External { name: Some(_), .. }) = self.import_ref(&i.to_id()) {
+                    let target = self.ref_expr(r);
+                    **expr = Expr::Paren(ParenExpr {
+                        span: DUMMY_SP,
+                        expr: Box::new(Expr::Seq(SeqExpr {
+                            span: DUMMY_SP,
+                            exprs: vec![Box::new(num(0.0)), Box::new(target)],
+                        })),
+                    });
+                    return;
+                }
+            }
+        }
+        callee.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_ident(&mut self, i: &mut Ident) {
+        if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
+            i.sym = name.clone();
+        }
+    }
+
+    fn visit_mut_prop(&mut self, p: &mut Prop) {
+        if let Prop::Shorthand(i) = p {
+            let id = i.to_id();
+            let renamed = self
+                .link
+                .names
+                .symbols
+                .get(&id)
+                .is_some_and(|n| *n != i.sym);
+            if renamed || self.import_ref(&id).is_some() {
+                let key = PropName::Ident(IdentName::new(i.sym.clone(), i.span));
+                let mut value = Expr::Ident(i.clone());
+                value.visit_mut_with(self);
+                *p = Prop::KeyValue(KeyValueProp {
+                    key,
+                    value: Box::new(value),
+                });
+                return;
+            }
+        }
+        p.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_object_pat_prop(&mut self, p: &mut ObjectPatProp) {
+        if let ObjectPatProp::Assign(AssignPatProp { key, value, .. }) = p {
+            let renamed = self
+                .link
+                .names
+                .symbols
+                .get(&key.id.to_id())
+                .is_some_and(|n| *n != key.id.sym);
+            if renamed {
+                let prop_key = PropName::Ident(IdentName::new(key.id.sym.clone(), key.id.span));
+                let mut binding = Pat::Ident(key.clone());
+                if let Some(default) = value.take() {
+                    binding = Pat::Assign(AssignPat {
+                        span: DUMMY_SP,
+                        left: Box::new(binding),
+                        right: default,
+                    });
+                }
+                *p = ObjectPatProp::KeyValue(KeyValuePatProp {
+                    key: prop_key,
+                    value: Box::new(binding),
+                });
+            }
+        }
+        p.visit_mut_children_with(self);
+    }
+}
+
+pub fn ident(sym: Atom) -> Ident {
+    Ident::new(sym, DUMMY_SP, SyntaxContext::empty())
+}
+
+fn num(value: f64) -> Expr {
+    Expr::Lit(Lit::Num(Number {
+        span: DUMMY_SP,
+        value,
+        raw: None,
+    }))
+}
+
+fn void_zero() -> Expr {
+    Expr::Unary(UnaryExpr {
+        span: DUMMY_SP,
+        op: UnaryOp::Void,
+        arg: Box::new(num(0.0)),
+    })
+}
+
+/// `object.name`, or `object["name"]` when the name is not an identifier.
+fn member(object: Expr, name: &Atom) -> Expr {
+    let prop = if is_identifier_name(name) {
+        MemberProp::Ident(IdentName::new(name.clone(), DUMMY_SP))
+    } else {
+        MemberProp::Computed(ComputedPropName {
+            span: DUMMY_SP,
+            expr: Box::new(Expr::Lit(Lit::Str(name.clone().into()))),
+        })
+    };
+    Expr::Member(MemberExpr {
+        span: DUMMY_SP,
+        obj: Box::new(object),
+        prop,
+    })
+}
+
+fn call(callee: Expr, args: Vec<Expr>) -> Expr {
+    Expr::Call(CallExpr {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        callee: Callee::Expr(Box::new(callee)),
+        args: args.into_iter().map(|a| Box::new(a).into()).collect(),
+        type_args: None,
+    })
+}
+
+fn arrow(body: Expr) -> Expr {
+    Expr::Arrow(ArrowExpr {
+        span: DUMMY_SP,
+        ctxt: SyntaxContext::empty(),
+        params: vec![],
+        body: Box::new(ArrowFunctionBody::Expr(Box::new(body))),
+        is_async: false,
+        is_generator: false,
+        type_params: None,
+        return_type: None,
+    })
+}
+
+/// Whether `name` can be written as `a.name` / `{ name: … }`.
+pub fn is_identifier_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c == '$' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c == '$' || c.is_alphanumeric())
+}

@@ -1,0 +1,48 @@
+//! The runtime helpers a chunk may need. Only the ones a chunk uses are
+//! emitted; their names are reserved by the renamer.
+
+/// Which helpers a chunk uses.
+pub struct Helpers {
+    /// `__ns`: builds a module namespace object.
+    pub namespace: bool,
+    /// `__esm`: a lazy, run-once module initializer.
+    pub lazy: bool,
+    /// `__export`: defines live export getters on `module.exports`.
+    pub export: bool,
+}
+
+/// A module namespace object: null prototype, `Symbol.toStringTag` of
+/// "Module", one enumerable getter per export (so bindings stay live), and
+/// not extensible. The getters are given in the specification's key order.
+const NAMESPACE: &str = r#"var __ns = (getters) => {
+  var ns = Object.create(null, { [Symbol.toStringTag]: { value: "Module" } });
+  for (var key in getters) Object.defineProperty(ns, key, { get: getters[key], enumerable: true });
+  return Object.preventExtensions(ns);
+};
+"#;
+
+/// Runs `init` once, at the first call; later calls (including re-entrant
+/// ones from an import cycle) return what the first returned.
+const LAZY: &str =
+    "var __esm = (init, result) => () => (init && (result = init(init = 0)), result);\n";
+
+const EXPORT: &str = r#"var __export = (target, getters) => {
+  for (var key in getters) Object.defineProperty(target, key, { get: getters[key], enumerable: true });
+};
+"#;
+
+impl Helpers {
+    pub fn code(&self) -> String {
+        let mut out = String::new();
+        if self.namespace {
+            out.push_str(NAMESPACE);
+        }
+        if self.lazy {
+            out.push_str(LAZY);
+        }
+        if self.export {
+            out.push_str(EXPORT);
+        }
+        out
+    }
+}

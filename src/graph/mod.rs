@@ -1,0 +1,188 @@
+//! The module graph: every loaded module, indexed by a typed id, in
+//! ECMAScript execution order, plus the Kahn scheduler that finds cycles.
+//!
+//! Ids handed out during discovery depend on which worker won a race; the
+//! graph renumbers modules in execution order so that everything after
+//! loading is deterministic.
+
+mod exec_order;
+mod kahn;
+
+use std::path::PathBuf;
+
+use swc_atoms::Atom;
+use swc_common::sync::Lrc;
+use swc_common::{SourceFile, SourceMap, Span};
+use swc_ecma_ast::{Id, Module as Ast};
+
+pub use exec_order::ExecOrder;
+pub use kahn::{cycles, KahnWaves};
+
+/// A module's index in the graph. After [`ModuleGraph::new`] the ids are in
+/// execution order: a module's id is its position in the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleId(pub u32);
+
+impl ModuleId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How an import record reaches its module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import … from 'x'` or `import 'x'`.
+    Import,
+    /// `export … from 'x'` or `export * from 'x'`.
+    ReExport,
+    /// `import('x')` with a string literal.
+    Dynamic,
+}
+
+impl ImportKind {
+    /// Static records decide evaluation order; dynamic ones do not.
+    pub fn is_static(self) -> bool {
+        !matches!(self, ImportKind::Dynamic)
+    }
+}
+
+/// What a specifier resolved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    Module(ModuleId),
+    /// Left as an import in the output (`--external`, Node built-ins).
+    External,
+}
+
+/// One `import`/`export from`/`import()` of a module, in source order.
+#[derive(Clone, Debug)]
+pub struct ImportRecord {
+    pub specifier: Atom,
+    pub kind: ImportKind,
+    /// The span of the specifier's string literal, for diagnostics and for
+    /// finding the `import()` call again when rewriting.
+    pub span: Span,
+    pub resolution: Resolution,
+}
+
+/// Which export of the imported module an import binding names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Imported {
+    Name(Atom),
+    /// `import * as ns` / `export * as ns`.
+    Namespace,
+}
+
+/// `import { imported as local } from records[record]`.
+#[derive(Clone, Debug)]
+pub struct ImportBinding {
+    pub local: Id,
+    pub record: usize,
+    pub imported: Imported,
+    /// Where the binding is written, for "no export named" diagnostics.
+    pub span: Span,
+}
+
+/// `export { imported as exported } from records[record]`.
+#[derive(Clone, Debug)]
+pub struct IndirectExport {
+    pub exported: Atom,
+    pub record: usize,
+    pub imported: Imported,
+    pub span: Span,
+}
+
+/// A module's export entries, as the specification splits them.
+#[derive(Clone, Debug, Default)]
+pub struct Exports {
+    /// `export { local as exported }` and exported declarations. The local
+    /// may itself be an import binding, which makes it indirect.
+    pub local: Vec<(Atom, Id)>,
+    pub indirect: Vec<IndirectExport>,
+    /// Records of `export * from`.
+    pub star: Vec<usize>,
+}
+
+/// A loaded module: its source, its transformed AST and what analysis
+/// learned about it.
+pub struct Module {
+    pub id: ModuleId,
+    pub path: PathBuf,
+    /// The module's own source map and file; the file holds the source text,
+    /// read once and shared.
+    pub cm: Lrc<SourceMap>,
+    pub file: Lrc<SourceFile>,
+    /// Imports and exports removed; top-level `this` already `undefined`.
+    pub ast: Ast,
+    pub records: Vec<ImportRecord>,
+    pub imports: Vec<ImportBinding>,
+    pub exports: Exports,
+    /// Top-level bindings the module declares (not its imports), in source
+    /// order. These are the names the renamer deconflicts.
+    pub symbols: Vec<Id>,
+    /// Every other identifier name the module mentions: globals it reads and
+    /// names declared in nested scopes. Top-level names must avoid them.
+    pub reserved: Vec<Atom>,
+    /// The first top-level `await`, if any.
+    pub top_level_await: Option<Span>,
+}
+
+/// All modules of a build, indexed by [`ModuleId`], in execution order.
+pub struct ModuleGraph {
+    pub modules: Vec<Module>,
+    /// The entry points, in the order given.
+    pub entries: Vec<ModuleId>,
+    /// Modules that run only when an `import()` reaches them; they are
+    /// wrapped in lazy initializers. Indexed by [`ModuleId`].
+    pub lazy: Vec<bool>,
+}
+
+impl ModuleGraph {
+    /// Orders `modules` (indexed by discovery id) for execution and
+    /// renumbers them so that ids follow that order.
+    pub fn new(modules: Vec<Module>, entries: Vec<ModuleId>) -> ModuleGraph {
+        let order = ExecOrder::compute(&modules, &entries);
+        let mut new_id = vec![ModuleId(u32::MAX); modules.len()];
+        for (position, old) in order.modules.iter().enumerate() {
+            new_id[old.index()] = ModuleId(position as u32);
+        }
+        let mut slots: Vec<Option<Module>> = modules.into_iter().map(Some).collect();
+        let mut ordered = Vec::with_capacity(order.modules.len());
+        let mut lazy = Vec::with_capacity(order.modules.len());
+        for old in &order.modules {
+            let mut module = slots[old.index()]
+                .take()
+                .expect("each module is ordered once");
+            module.id = new_id[old.index()];
+            for record in &mut module.records {
+                if let Resolution::Module(target) = &mut record.resolution {
+                    *target = new_id[target.index()];
+                }
+            }
+            lazy.push(order.lazy[old.index()]);
+            ordered.push(module);
+        }
+        ModuleGraph {
+            modules: ordered,
+            entries: entries.iter().map(|e| new_id[e.index()]).collect(),
+            lazy,
+        }
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.index()]
+    }
+
+    /// The modules `id` imports statically, in source order.
+    pub fn static_deps(&self, id: ModuleId) -> impl Iterator<Item = ModuleId> + '_ {
+        static_deps(&self.modules[id.index()])
+    }
+}
+
+fn static_deps(module: &Module) -> impl Iterator<Item = ModuleId> + '_ {
+    module.records.iter().filter_map(|r| match r.resolution {
+        Resolution::Module(id) if r.kind.is_static() => Some(id),
+        _ => None,
+    })
+}

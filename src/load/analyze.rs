@@ -1,0 +1,485 @@
+//! Analysis of one transformed module: its import records, import bindings,
+//! export entries, top-level symbols and the names it must not be given
+//! (globals it reads, names its nested scopes declare).
+//!
+//! The analysis also normalizes the AST for linking: import declarations and
+//! `export` keywords are removed (the records and bindings say what they
+//! said), `export default` gets a named binding, and top-level `this` becomes
+//! `undefined`, as it is in an ES module.
+
+use std::collections::HashSet;
+
+use swc_atoms::{atom, Atom};
+use swc_common::{Mark, Span, SyntaxContext, DUMMY_SP};
+use swc_ecma_ast::*;
+use swc_ecma_utils::find_pat_ids;
+use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
+
+use crate::graph::{
+    Exports, ImportBinding, ImportKind, ImportRecord, Imported, IndirectExport, Resolution,
+};
+
+use super::parse::expr_stmt;
+
+/// What the analysis learns; records are unresolved until the worker
+/// resolves them.
+pub struct Analysis {
+    pub records: Vec<ImportRecord>,
+    pub imports: Vec<ImportBinding>,
+    pub exports: Exports,
+    pub symbols: Vec<Id>,
+    pub reserved: Vec<Atom>,
+    pub top_level_await: Option<Span>,
+}
+
+/// Analyzes and normalizes `ast`. `stem` names the synthesized binding of
+/// `export default <expression>`. Must run inside `GLOBALS.set`.
+pub fn analyze(
+    ast: &mut Module,
+    stem: &str,
+    top_level_mark: Mark,
+    unresolved_mark: Mark,
+) -> Analysis {
+    let top_level = SyntaxContext::empty().apply_mark(top_level_mark);
+    let unresolved = SyntaxContext::empty().apply_mark(unresolved_mark);
+    let mut a = Analyzer {
+        records: Vec::new(),
+        imports: Vec::new(),
+        exports: Exports::default(),
+        synthesized: Vec::new(),
+        stem,
+        unresolved,
+    };
+    let mut body = Vec::with_capacity(ast.body.len());
+    let mut hoisted_fixups = Vec::new();
+    for item in std::mem::take(&mut ast.body) {
+        match item {
+            ModuleItem::ModuleDecl(decl) => a.module_decl(decl, &mut body, &mut hoisted_fixups),
+            ModuleItem::Stmt(stmt) => body.push(ModuleItem::Stmt(stmt)),
+        }
+    }
+    // Function declarations are hoisted, so their name fix-ups go first.
+    ast.body = hoisted_fixups
+        .into_iter()
+        .map(ModuleItem::Stmt)
+        .chain(body)
+        .collect();
+
+    let mut top = TopLevel {
+        this_depth: 0,
+        await_depth: 0,
+        top_level_await: None,
+        records: &mut a.records,
+    };
+    ast.visit_mut_with(&mut top);
+    let top_level_await = top.top_level_await;
+
+    let import_locals: HashSet<Id> = a.imports.iter().map(|b| b.local.clone()).collect();
+    let synthesized: HashSet<Id> = a.synthesized.iter().cloned().collect();
+    let mut names = Names {
+        top_level,
+        synthesized: &synthesized,
+        import_locals: &import_locals,
+        seen: HashSet::new(),
+        symbols: Vec::new(),
+        reserved: HashSet::new(),
+    };
+    ast.visit_with(&mut names);
+    let symbols = names.symbols;
+    let mut reserved: Vec<Atom> = names.reserved.into_iter().collect();
+    reserved.sort();
+
+    Analysis {
+        records: a.records,
+        imports: a.imports,
+        exports: a.exports,
+        symbols,
+        reserved,
+        top_level_await,
+    }
+}
+
+struct Analyzer<'a> {
+    records: Vec<ImportRecord>,
+    imports: Vec<ImportBinding>,
+    exports: Exports,
+    /// Bindings the analysis creates (for `export default`), which no
+    /// identifier of the source can capture: each has a fresh mark.
+    synthesized: Vec<Id>,
+    stem: &'a str,
+    unresolved: SyntaxContext,
+}
+
+impl Analyzer<'_> {
+    fn record(&mut self, src: &Str, kind: ImportKind) -> usize {
+        self.records.push(ImportRecord {
+            specifier: str_atom(src),
+            kind,
+            span: src.span,
+            resolution: Resolution::External,
+        });
+        self.records.len() - 1
+    }
+
+    fn module_decl(
+        &mut self,
+        decl: ModuleDecl,
+        body: &mut Vec<ModuleItem>,
+        hoisted: &mut Vec<Stmt>,
+    ) {
+        match decl {
+            ModuleDecl::Import(import) => {
+                if import.type_only {
+                    return;
+                }
+                let record = self.record(&import.src, ImportKind::Import);
+                for spec in import.specifiers {
+                    let (local, imported, span) = match spec {
+                        ImportSpecifier::Named(n) if n.is_type_only => continue,
+                        ImportSpecifier::Named(n) => {
+                            let name = n
+                                .imported
+                                .as_ref()
+                                .map_or_else(|| n.local.sym.clone(), |i| i.atom().into_owned());
+                            (n.local, Imported::Name(name), n.span)
+                        }
+                        ImportSpecifier::Default(d) => {
+                            (d.local, Imported::Name(atom!("default")), d.span)
+                        }
+                        ImportSpecifier::Namespace(n) => (n.local, Imported::Namespace, n.span),
+                    };
+                    self.imports.push(ImportBinding {
+                        local: local.to_id(),
+                        record,
+                        imported,
+                        span,
+                    });
+                }
+            }
+            ModuleDecl::ExportDecl(ExportDecl { decl, .. }) => {
+                match &decl {
+                    Decl::Fn(f) => self
+                        .exports
+                        .local
+                        .push((f.ident.sym.clone(), f.ident.to_id())),
+                    Decl::Class(c) => self
+                        .exports
+                        .local
+                        .push((c.ident.sym.clone(), c.ident.to_id())),
+                    Decl::Var(v) => {
+                        for id in find_pat_ids::<_, Id>(&v.decls) {
+                            self.exports.local.push((id.0.clone(), id));
+                        }
+                    }
+                    // TypeScript declarations are gone after stripping.
+                    _ => {}
+                }
+                body.push(ModuleItem::Stmt(Stmt::Decl(decl)));
+            }
+            ModuleDecl::ExportNamed(named) => {
+                if named.type_only {
+                    return;
+                }
+                match &named.src {
+                    Some(src) => {
+                        let record = self.record(src, ImportKind::ReExport);
+                        for spec in named.specifiers {
+                            let (exported, imported, span) = match spec {
+                                ExportSpecifier::Named(n) if n.is_type_only => continue,
+                                ExportSpecifier::Named(n) => {
+                                    let orig = n.orig.atom().into_owned();
+                                    let exported = n
+                                        .exported
+                                        .as_ref()
+                                        .map_or_else(|| orig.clone(), |e| e.atom().into_owned());
+                                    (exported, Imported::Name(orig), n.span)
+                                }
+                                ExportSpecifier::Namespace(n) => {
+                                    (n.name.atom().into_owned(), Imported::Namespace, n.span)
+                                }
+                                ExportSpecifier::Default(d) => (
+                                    d.exported.sym.clone(),
+                                    Imported::Name(atom!("default")),
+                                    d.exported.span,
+                                ),
+                            };
+                            self.exports.indirect.push(IndirectExport {
+                                exported,
+                                record,
+                                imported,
+                                span,
+                            });
+                        }
+                    }
+                    None => {
+                        for spec in named.specifiers {
+                            if let ExportSpecifier::Named(n) = spec {
+                                if n.is_type_only {
+                                    continue;
+                                }
+                                let ModuleExportName::Ident(orig) = &n.orig else {
+                                    continue;
+                                };
+                                let exported = n
+                                    .exported
+                                    .as_ref()
+                                    .map_or_else(|| orig.sym.clone(), |e| e.atom().into_owned());
+                                self.exports.local.push((exported, orig.to_id()));
+                            }
+                        }
+                    }
+                }
+            }
+            ModuleDecl::ExportAll(all) => {
+                if all.type_only {
+                    return;
+                }
+                let record = self.record(&all.src, ImportKind::ReExport);
+                self.exports.star.push(record);
+            }
+            ModuleDecl::ExportDefaultDecl(default) => match default.decl {
+                DefaultDecl::Fn(FnExpr { ident, function }) => {
+                    let named = ident.is_some();
+                    let ident = ident.unwrap_or_else(|| self.default_binding());
+                    self.exports.local.push((atom!("default"), ident.to_id()));
+                    if !named {
+                        hoisted.push(self.name_default(&ident));
+                    }
+                    body.push(ModuleItem::Stmt(Stmt::Decl(Decl::Fn(FnDecl {
+                        ident,
+                        declare: false,
+                        function,
+                    }))));
+                }
+                DefaultDecl::Class(ClassExpr { ident, class }) => {
+                    let named = ident.is_some();
+                    let needs_name = !named && !has_static_name(&class);
+                    let ident = ident.unwrap_or_else(|| self.default_binding());
+                    self.exports.local.push((atom!("default"), ident.to_id()));
+                    body.push(ModuleItem::Stmt(Stmt::Decl(Decl::Class(ClassDecl {
+                        ident: ident.clone(),
+                        declare: false,
+                        class,
+                    }))));
+                    if needs_name {
+                        body.push(ModuleItem::Stmt(self.name_default(&ident)));
+                    }
+                }
+                DefaultDecl::TsInterfaceDecl(_) => {}
+            },
+            ModuleDecl::ExportDefaultExpr(ExportDefaultExpr { expr, .. }) => {
+                let ident = self.default_binding();
+                let anonymous = is_anonymous_function_definition(&expr);
+                self.exports.local.push((atom!("default"), ident.to_id()));
+                body.push(ModuleItem::Stmt(Stmt::Decl(Decl::Var(Box::new(VarDecl {
+                    span: DUMMY_SP,
+                    ctxt: SyntaxContext::empty(),
+                    kind: VarDeclKind::Const,
+                    declare: false,
+                    decls: vec![VarDeclarator {
+                        span: DUMMY_SP,
+                        name: Pat::Ident(ident.clone().into()),
+                        init: Some(expr),
+                        definite: false,
+                    }],
+                })))));
+                if anonymous {
+                    body.push(ModuleItem::Stmt(self.name_default(&ident)));
+                }
+            }
+            // `import x = require()` and `export =` are rewritten by the
+            // TypeScript transform before analysis.
+            ModuleDecl::TsImportEquals(_)
+            | ModuleDecl::TsExportAssignment(_)
+            | ModuleDecl::TsNamespaceExport(_) => {}
+        }
+    }
+
+    /// The binding of an anonymous default export, named after the file.
+    fn default_binding(&mut self) -> Ident {
+        let ctxt = SyntaxContext::empty().apply_mark(Mark::new());
+        let ident = Ident::new(format!("{}_default", self.stem).into(), DUMMY_SP, ctxt);
+        self.synthesized.push(ident.to_id());
+        ident
+    }
+
+    /// `Object.defineProperty(binding, "name", { value: "default" })`: an
+    /// anonymous default export is named "default", whatever the binding
+    /// it gets in the bundle is called.
+    fn name_default(&self, binding: &Ident) -> Stmt {
+        let object = Ident::new(atom!("Object"), DUMMY_SP, self.unresolved);
+        let descriptor = ObjectLit {
+            span: DUMMY_SP,
+            props: vec![PropOrSpread::Prop(Box::new(Prop::KeyValue(KeyValueProp {
+                key: PropName::Ident(IdentName::new(atom!("value"), DUMMY_SP)),
+                value: Box::new(Expr::Lit(Lit::Str(atom!("default").into()))),
+            })))],
+        };
+        expr_stmt(Expr::Call(CallExpr {
+            span: DUMMY_SP,
+            ctxt: SyntaxContext::empty(),
+            callee: Callee::Expr(Box::new(Expr::Member(MemberExpr {
+                span: DUMMY_SP,
+                obj: Box::new(Expr::Ident(object)),
+                prop: MemberProp::Ident(IdentName::new(atom!("defineProperty"), DUMMY_SP)),
+            }))),
+            args: vec![
+                Box::new(Expr::Ident(binding.clone())).into(),
+                Box::new(Expr::Lit(Lit::Str(atom!("name").into()))).into(),
+                Box::new(Expr::Object(descriptor)).into(),
+            ],
+            type_args: None,
+        }))
+    }
+}
+
+pub fn str_atom(s: &Str) -> Atom {
+    s.value.to_atom_lossy().into_owned()
+}
+
+/// Whether a class defines its own static `name`, which a fix-up must not
+/// overwrite.
+fn has_static_name(class: &Class) -> bool {
+    class.body.iter().any(|member| {
+        let (is_static, key) = match member {
+            ClassMember::Method(m) => (m.is_static, &m.key),
+            ClassMember::ClassProp(p) => (p.is_static, &p.key),
+            _ => return false,
+        };
+        is_static
+            && match key {
+                PropName::Ident(i) => &*i.sym == "name",
+                PropName::Str(s) => s.value.as_atom().is_some_and(|a| &**a == "name"),
+                _ => false,
+            }
+    })
+}
+
+/// `IsAnonymousFunctionDefinition`: such an expression takes its name from
+/// the binding it initializes, which for `export default` is "default".
+fn is_anonymous_function_definition(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(p) => is_anonymous_function_definition(&p.expr),
+        Expr::Fn(f) => f.ident.is_none(),
+        Expr::Class(c) => c.ident.is_none() && !has_static_name(&c.class),
+        Expr::Arrow(_) => true,
+        _ => false,
+    }
+}
+
+/// Finds top-level `await`, replaces top-level `this` with `undefined`, and
+/// records `import('x')` calls.
+struct TopLevel<'a> {
+    /// Depth of scopes that bind their own `this`.
+    this_depth: u32,
+    /// Depth of function scopes (arrows included), where `await` is local.
+    await_depth: u32,
+    top_level_await: Option<Span>,
+    records: &'a mut Vec<ImportRecord>,
+}
+
+impl VisitMut for TopLevel<'_> {
+    fn visit_mut_function(&mut self, f: &mut Function) {
+        self.this_depth += 1;
+        self.await_depth += 1;
+        f.visit_mut_children_with(self);
+        self.this_depth -= 1;
+        self.await_depth -= 1;
+    }
+
+    fn visit_mut_arrow_expr(&mut self, f: &mut ArrowExpr) {
+        self.await_depth += 1;
+        f.visit_mut_children_with(self);
+        self.await_depth -= 1;
+    }
+
+    fn visit_mut_class(&mut self, c: &mut Class) {
+        self.this_depth += 1;
+        self.await_depth += 1;
+        c.visit_mut_children_with(self);
+        self.this_depth -= 1;
+        self.await_depth -= 1;
+    }
+
+    fn visit_mut_getter_prop(&mut self, p: &mut GetterProp) {
+        self.this_depth += 1;
+        self.await_depth += 1;
+        p.visit_mut_children_with(self);
+        self.this_depth -= 1;
+        self.await_depth -= 1;
+    }
+
+    fn visit_mut_setter_prop(&mut self, p: &mut SetterProp) {
+        self.this_depth += 1;
+        self.await_depth += 1;
+        p.visit_mut_children_with(self);
+        self.this_depth -= 1;
+        self.await_depth -= 1;
+    }
+
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        match e {
+            Expr::This(this) if self.this_depth == 0 => {
+                *e = Expr::Unary(UnaryExpr {
+                    span: this.span,
+                    op: UnaryOp::Void,
+                    arg: Box::new(Expr::Lit(Lit::Num(Number {
+                        span: DUMMY_SP,
+                        value: 0.0,
+                        raw: None,
+                    }))),
+                });
+            }
+            Expr::Await(a) if self.await_depth == 0 && self.top_level_await.is_none() => {
+                self.top_level_await = Some(a.span);
+                e.visit_mut_children_with(self);
+            }
+            _ => e.visit_mut_children_with(self),
+        }
+    }
+
+    fn visit_mut_for_of_stmt(&mut self, s: &mut ForOfStmt) {
+        if s.is_await && self.await_depth == 0 && self.top_level_await.is_none() {
+            self.top_level_await = Some(s.span);
+        }
+        s.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_call_expr(&mut self, call: &mut CallExpr) {
+        call.visit_mut_children_with(self);
+        if let (Callee::Import(_), Some(first)) = (&call.callee, call.args.first()) {
+            if let (None, Expr::Lit(Lit::Str(src))) = (first.spread, &*first.expr) {
+                self.records.push(ImportRecord {
+                    specifier: str_atom(src),
+                    kind: ImportKind::Dynamic,
+                    span: src.span,
+                    resolution: Resolution::External,
+                });
+            }
+        }
+    }
+}
+
+/// Sorts every identifier into a top-level symbol of this module or a
+/// reserved name (a global, or a name of a nested scope).
+struct Names<'a> {
+    top_level: SyntaxContext,
+    synthesized: &'a HashSet<Id>,
+    import_locals: &'a HashSet<Id>,
+    seen: HashSet<Id>,
+    symbols: Vec<Id>,
+    reserved: HashSet<Atom>,
+}
+
+impl Visit for Names<'_> {
+    fn visit_ident(&mut self, ident: &Ident) {
+        let id = ident.to_id();
+        if ident.ctxt == self.top_level || self.synthesized.contains(&id) {
+            if !self.import_locals.contains(&id) && self.seen.insert(id.clone()) {
+                self.symbols.push(id);
+            }
+        } else if !self.import_locals.contains(&id) && !self.seen.contains(&id) {
+            self.reserved.insert(ident.sym.clone());
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! `BuildOptions`: the single description of a build. The CLI, the Rust API
+//! and the JavaScript API all produce one, so a flag added here works
+//! everywhere. Options are validated once, at the edge, by [`BuildOptions::validate`].
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The module format of the output chunk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// ES module: `import`/`export` at the top level, top-level await allowed.
+    #[default]
+    Esm,
+    /// CommonJS: the entry's exports are assigned to `module.exports`.
+    Cjs,
+    /// An immediately invoked function; `global_name` names its exports.
+    Iife,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Esm => "esm",
+            Format::Cjs => "cjs",
+            Format::Iife => "iife",
+        }
+    }
+}
+
+/// The platform the bundle runs on. It selects the package.json condition
+/// names and main fields, and whether Node built-ins are external.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Platform {
+    #[default]
+    Browser,
+    Node,
+    Neutral,
+}
+
+/// Where the output goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutputTarget {
+    /// One output file; allowed with exactly one entry point.
+    File(PathBuf),
+    /// One file per entry point: `DIR/<entry file stem>.js`.
+    Dir(PathBuf),
+}
+
+/// How much a build reports besides errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Silent,
+    Error,
+    #[default]
+    Warn,
+    Info,
+}
+
+/// Everything a build needs to know.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Entry points, in the order they are evaluated.
+    pub entries: Vec<PathBuf>,
+    pub output: OutputTarget,
+    pub format: Format,
+    /// The global variable an `iife` bundle assigns its exports to.
+    pub global_name: Option<String>,
+    pub platform: Platform,
+    /// Specifiers left as imports: exact names, or prefixes ending in `/*`.
+    pub external: Vec<String>,
+    /// Worker threads for loading and emitting; `None` means available cores.
+    pub threads: Option<usize>,
+    pub log_level: LogLevel,
+    /// Relative entry and output paths are taken from here, and diagnostics
+    /// name files relative to it.
+    pub cwd: PathBuf,
+    /// When false, the build returns its output without touching the disk.
+    pub write: bool,
+}
+
+impl BuildOptions {
+    /// Options for bundling `entry` into `outfile` with every other setting
+    /// at its default.
+    pub fn new(entry: impl Into<PathBuf>, outfile: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            entries: vec![entry.into()],
+            output: OutputTarget::File(outfile.into()),
+            format: Format::default(),
+            global_name: None,
+            platform: Platform::default(),
+            external: Vec::new(),
+            threads: None,
+            log_level: LogLevel::default(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            write: true,
+        }
+    }
+
+    /// The number of worker threads this build uses.
+    pub fn thread_count(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1)
+    }
+
+    /// `path` made absolute against `cwd`.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        }
+    }
+
+    /// The output file of each entry point, in entry order.
+    pub fn output_paths(&self) -> Vec<PathBuf> {
+        match &self.output {
+            OutputTarget::File(file) => vec![self.absolute(file)],
+            OutputTarget::Dir(dir) => self
+                .entries
+                .iter()
+                .map(|entry| {
+                    let stem = entry
+                        .file_stem()
+                        .map_or_else(|| "out".to_string(), |s| s.to_string_lossy().into_owned());
+                    self.absolute(dir).join(format!("{stem}.js"))
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks what can be checked before any file is read.
+    pub fn validate(&self) -> Result<(), Diagnostics> {
+        let mut problems = Diagnostics::default();
+        if self.entries.is_empty() {
+            problems.push(Diagnostic::error("no entry points given"));
+        }
+        if let OutputTarget::File(file) = &self.output {
+            if self.entries.len() > 1 {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "--outfile takes a single entry point, but {} were given",
+                        self.entries.len()
+                    ))
+                    .with_hint("use --outdir DIR to write one file per entry point"),
+                );
+            }
+            if self.absolute(file).is_dir() {
+                problems.push(Diagnostic::error(format!(
+                    "output path is a directory: {}",
+                    file.display()
+                )));
+            }
+        }
+        if let OutputTarget::Dir(dir) = &self.output {
+            let dir = self.absolute(dir);
+            if dir.exists() && !dir.is_dir() {
+                problems.push(Diagnostic::error(format!(
+                    "output directory is a file: {}",
+                    dir.display()
+                )));
+            }
+            for out in self.output_paths() {
+                if out.is_dir() {
+                    problems.push(Diagnostic::error(format!(
+                        "output path is a directory: {}",
+                        out.display()
+                    )));
+                }
+            }
+        }
+        if let Some(name) = &self.global_name {
+            if !name.split('.').all(is_identifier) {
+                problems.push(Diagnostic::error(format!(
+                    "--global-name must be an identifier or a dotted path of identifiers, not {name:?}"
+                )));
+            }
+        }
+        problems.into_result(())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c == '$' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c == '$' || c.is_alphanumeric())
+}

@@ -1,0 +1,592 @@
+//! Bad input: every failing build exits 1, prints each diagnostic with its
+//! `file:line:col` location, and writes nothing — no new output file, no
+//! leftover temporary file, and an existing output file is left as it was.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PRE_EXISTING: &str = "PRE-EXISTING";
+
+fn weft(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("failed to run the weft binary")
+}
+
+/// Writes `contents` to `dir/rel`, creating parent folders.
+fn write(dir: &Path, rel: &str, contents: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, contents).unwrap();
+}
+
+/// Every file and folder under `dir`, as paths relative to it.
+fn listing(dir: &Path) -> BTreeSet<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            out.insert(path.strip_prefix(root).unwrap().to_path_buf());
+            if path.is_dir() {
+                walk(root, &path, out);
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs `weft <args>` in `dir`, expecting it to fail with exit code 1 and to
+/// leave the folder exactly as it was. Returns stderr.
+fn run_failing(dir: &Path, args: &[&str]) -> String {
+    let before = listing(dir);
+    let out = weft(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit code 1\n{}",
+        describe(&out)
+    );
+    let after = listing(dir);
+    assert_eq!(
+        before,
+        after,
+        "a failing build must not create or remove files\n{}",
+        describe(&out)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        stderr.contains("error: "),
+        "stderr has no `error: ` line\n{}",
+        describe(&out)
+    );
+    stderr
+}
+
+/// Runs a failing build twice: first with no output file (which must not be
+/// created), then with an output file holding `PRE-EXISTING` (which must be
+/// left byte for byte). Both runs must print the same diagnostics, which are
+/// handed to `check`.
+fn assert_fails_cleanly(dir: &Path, args: &[&str], outfile: &str, check: impl Fn(&str)) {
+    let out_path = dir.join(outfile);
+    assert!(!out_path.exists(), "{outfile} exists before the first run");
+
+    let stderr = run_failing(dir, args);
+    assert!(
+        !out_path.exists(),
+        "{outfile} was created by a failing build\n{stderr}"
+    );
+    check(&stderr);
+
+    fs::write(&out_path, PRE_EXISTING).unwrap();
+    let stderr = run_failing(dir, args);
+    assert_eq!(
+        fs::read(&out_path).unwrap(),
+        PRE_EXISTING.as_bytes(),
+        "a failing build changed the existing {outfile}\n{stderr}"
+    );
+    check(&stderr);
+}
+
+/// The `-->` lines of a diagnostic output, trimmed.
+fn location_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("-->"))
+        .collect()
+}
+
+/// True when the `-->` line names `file` (given relative to the build's
+/// folder, possibly shown with a `./` prefix) followed by `suffix`.
+fn location_matches(line: &str, file: &str, suffix: &str) -> bool {
+    let Some(rest) = line.strip_prefix("-->") else {
+        return false;
+    };
+    let path = rest.trim();
+    let Some(path) = path.strip_suffix(suffix) else {
+        return false;
+    };
+    path == file || path == format!("./{file}")
+}
+
+/// Asserts that stderr has a `--> file:line:col` location.
+fn assert_location(stderr: &str, file: &str, line: u32, col: u32) {
+    let suffix = format!(":{line}:{col}");
+    assert!(
+        location_lines(stderr)
+            .iter()
+            .any(|l| location_matches(l, file, &suffix)),
+        "expected a `--> {file}:{line}:{col}` location\n--- stderr ---\n{stderr}"
+    );
+}
+
+/// Asserts that stderr has a `--> file:line:<any column>` location and
+/// returns the column.
+fn assert_location_line(stderr: &str, file: &str, line: u32) -> u32 {
+    for l in location_lines(stderr) {
+        let Some((head, col)) = l.rsplit_once(':') else {
+            continue;
+        };
+        let Ok(col) = col.parse::<u32>() else {
+            continue;
+        };
+        if location_matches(head, file, &format!(":{line}")) {
+            assert!(col >= 1, "columns are 1-based: {l}");
+            return col;
+        }
+    }
+    panic!("expected a `--> {file}:{line}:<col>` location\n--- stderr ---\n{stderr}");
+}
+
+/// The diagnostic (from its `error:` line up to the next one) that contains
+/// `needle`.
+fn diagnostic_with<'a>(stderr: &'a str, needle: &str) -> &'a str {
+    let starts: Vec<usize> = stderr
+        .match_indices("error:")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || stderr.as_bytes()[i - 1] == b'\n')
+        .collect();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(stderr.len());
+        let diag = &stderr[start..end];
+        if diag.contains(needle) {
+            return diag;
+        }
+    }
+    panic!("no diagnostic contains {needle:?}\n--- stderr ---\n{stderr}");
+}
+
+#[test]
+fn missing_entry_point() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "main.js", "console.log('here');\n");
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "nope.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            assert!(
+                stderr.contains("error: entry point not found: nope.js"),
+                "{stderr}"
+            );
+        },
+    );
+}
+
+#[test]
+fn unresolved_import_points_at_the_specifier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "b.js", "export const b = 2;\n");
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { b } from \"./b.js\";\n",
+            "console.log(b);\n",
+            "import { a } from \"./missing.js\";\n",
+            "console.log(a);\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "could not resolve \"./missing.js\"");
+            assert!(diag.starts_with("error: could not resolve"), "{stderr}");
+            // Column 19 is the opening quote of the specifier.
+            assert_location(diag, "main.js", 3, 19);
+            assert!(!stderr.contains("could not resolve \"./b.js\""), "{stderr}");
+        },
+    );
+}
+
+#[test]
+fn every_unresolved_import_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { a } from './lib/a.js';\n",
+            "import { b } from './lib/b.js';\n",
+            "import { c } from './lib/c.js';\n",
+            "console.log(a, b, c);\n",
+        ),
+    );
+    write(
+        dir,
+        "lib/a.js",
+        concat!(
+            "import { x } from './gone-a.js';\n",
+            "export const a = x;\n",
+        ),
+    );
+    write(
+        dir,
+        "lib/b.js",
+        concat!(
+            "// b depends on something that is not there\n",
+            "export const b = 2;\n",
+            "export { y } from \"../gone-b.js\";\n",
+        ),
+    );
+    write(
+        dir,
+        "lib/c.js",
+        concat!(
+            "import { z } from './gone-c.js';\n",
+            "import pad from 'weft-test-no-such-package';\n",
+            "export const c = pad(z);\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let d = diagnostic_with(stderr, "could not resolve \"./gone-a.js\"");
+            assert_location(d, "lib/a.js", 1, 19);
+            let d = diagnostic_with(stderr, "could not resolve \"../gone-b.js\"");
+            assert_location(d, "lib/b.js", 3, 19);
+            let d = diagnostic_with(stderr, "could not resolve \"./gone-c.js\"");
+            assert_location(d, "lib/c.js", 1, 19);
+            let d = diagnostic_with(stderr, "could not resolve \"weft-test-no-such-package\"");
+            assert_location(d, "lib/c.js", 2, 17);
+            assert_eq!(
+                stderr.matches("error: could not resolve").count(),
+                4,
+                "each unresolved import is reported once\n{stderr}"
+            );
+        },
+    );
+}
+
+#[test]
+fn syntax_error_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        "const ok = 1;\nconst = 1;\nconsole.log(ok);\n",
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            // The first token that cannot continue the declaration is `=`.
+            assert_location(stderr, "main.js", 2, 7);
+        },
+    );
+}
+
+#[test]
+fn syntax_error_points_at_the_bad_token() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        "// one\n// two\nlet x = ;\nconsole.log(x);\n",
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "main.js:3:");
+            assert!(diag.starts_with("error: "), "{stderr}");
+            assert!(diag.contains("Expression expected"), "{stderr}");
+            assert_location(diag, "main.js", 3, 9);
+        },
+    );
+}
+
+#[test]
+fn syntax_errors_in_several_files_are_all_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { a } from './a.js';\n",
+            "import { b } from './src/b.js';\n",
+            "console.log(a, b);\n",
+        ),
+    );
+    write(dir, "a.js", "export const a = 1;\nlet x = ;\n");
+    write(dir, "src/b.js", "export function b() {\n  return 1 +;\n}\n");
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            assert_location(stderr, "a.js", 2, 9);
+            assert_location(stderr, "src/b.js", 2, 13);
+        },
+    );
+}
+
+#[test]
+fn syntax_and_resolve_errors_are_reported_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { a } from './a.js';\n",
+            "import { b } from './b.js';\n",
+            "console.log(a, b);\n",
+        ),
+    );
+    write(dir, "a.js", "export const a = {;\n");
+    write(dir, "b.js", "export { b } from './nowhere.js';\n");
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            assert_location_line(stderr, "a.js", 1);
+            let d = diagnostic_with(stderr, "could not resolve \"./nowhere.js\"");
+            assert_location(d, "b.js", 1, 19);
+        },
+    );
+}
+
+#[test]
+fn missing_export_names_both_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "lib.js", "export const a = 1;\nexport default 2;\n");
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { a } from './lib.js';\n",
+            "import { nope } from './lib.js';\n",
+            "console.log(a, nope);\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "no export named \"nope\"");
+            assert!(
+                diag.starts_with("error: no export named \"nope\" in \""),
+                "{stderr}"
+            );
+            assert!(diag.contains("lib.js"), "exporter not named\n{stderr}");
+            assert_location_line(diag, "main.js", 2);
+            assert!(!stderr.contains("no export named \"a\""), "{stderr}");
+        },
+    );
+}
+
+#[test]
+fn missing_export_through_export_star() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "parts/one.js", "export const one = 1;\n");
+    write(dir, "parts/two.js", "export const two = 2;\n");
+    write(
+        dir,
+        "parts/index.js",
+        "export * from './one.js';\nexport * from './two.js';\n",
+    );
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { one, two } from './parts/index.js';\n",
+            "// `three` is exported by nothing the barrel re-exports\n",
+            "import { three } from './parts/index.js';\n",
+            "console.log(one, two, three);\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "no export named \"three\"");
+            assert!(diag.contains("index.js"), "exporter not named\n{stderr}");
+            assert_location_line(diag, "main.js", 3);
+            assert_eq!(
+                stderr.matches("error: no export named").count(),
+                1,
+                "{stderr}"
+            );
+        },
+    );
+}
+
+#[test]
+fn outfile_with_several_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "a.js", "console.log('a');\n");
+    write(dir, "b.js", "console.log('b');\n");
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "a.js", "b.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            assert!(
+                stderr.contains("error: --outfile takes a single entry point"),
+                "{stderr}"
+            );
+        },
+    );
+}
+
+#[test]
+fn output_path_is_a_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "main.js", "console.log('main');\n");
+    fs::create_dir(dir.join("out")).unwrap();
+
+    let stderr = run_failing(dir, &["bundle", "main.js", "-o", "out"]);
+    assert!(
+        stderr.contains("error: output path is a directory: out"),
+        "{stderr}"
+    );
+    assert!(dir.join("out").is_dir());
+    assert_eq!(fs::read_dir(dir.join("out")).unwrap().count(), 0);
+}
+
+#[test]
+fn top_level_await_in_cjs_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "const x = 1;\n",
+            "const y = await Promise.resolve(2);\n",
+            "console.log(x + y);\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "--format", "cjs", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "top-level await");
+            assert!(
+                diag.starts_with(
+                    "error: top-level await is not available in the \"cjs\" output format"
+                ),
+                "{stderr}"
+            );
+            assert_location(diag, "main.js", 2, 11);
+        },
+    );
+}
+
+#[test]
+fn top_level_await_in_a_dependency_with_iife_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.js",
+        "import { config } from './lib/config.js';\nconsole.log(config);\n",
+    );
+    write(
+        dir,
+        "lib/config.js",
+        concat!(
+            "async function load() {\n",
+            "  return { ok: await Promise.resolve(true) };\n",
+            "}\n",
+            "export const config = await load();\n",
+        ),
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "--format", "iife", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "top-level await");
+            assert!(
+                diag.starts_with(
+                    "error: top-level await is not available in the \"iife\" output format"
+                ),
+                "{stderr}"
+            );
+            // The `await` inside `load` is not top-level; the one on line 4 is.
+            assert_location(diag, "lib/config.js", 4, 23);
+            assert_eq!(
+                stderr.matches("error: top-level await").count(),
+                1,
+                "{stderr}"
+            );
+        },
+    );
+}
+
+/// Import-like text in comments, strings and templates, and type-only
+/// imports in TypeScript, are not imports: a build that contains them and
+/// nothing else wrong succeeds.
+#[test]
+fn import_look_alikes_are_not_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "main.ts",
+        concat!(
+            "import type { Shape } from './types-only-not-here';\n",
+            "// import { a } from './commented-out.js';\n",
+            "/* export * from './also-commented.js'; */\n",
+            "const s = \"import x from './in-a-string.js'\";\n",
+            "const t = `require('./in-a-template.js') ${s.length}`;\n",
+            "const shape: Shape | undefined = undefined;\n",
+            "console.log(s.length, t.length, shape);\n",
+        ),
+    );
+
+    let out = weft(dir, &["bundle", "main.ts", "-o", "out.js"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(dir.join("out.js").is_file());
+}

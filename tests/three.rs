@@ -1,0 +1,161 @@
+//! three.js, ten times over: ten copies of `three/src` (about 3,900 ES
+//! modules in all) are bundled into one file with 1 and with 4 threads. The
+//! two outputs must be identical, and the bundle must work under Node.
+//!
+//! The package comes from the npm registry at the version pinned in
+//! `fixtures/three/package-lock.json`; it is installed on first use.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const COPIES: usize = 10;
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `fixtures/three/node_modules/three/src`, installed with `npm ci` if absent.
+fn three_src() -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/three");
+    let src = fixture.join("node_modules/three/src");
+    if !src.join("Three.js").is_file() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&fixture)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "this test needs npm to install three.js into {}, \
+                     but `npm` could not be run: {e}",
+                    fixture.display()
+                )
+            });
+        assert!(
+            out.status.success(),
+            "`npm ci` in {} failed\n{}",
+            fixture.display(),
+            describe(&out)
+        );
+        assert!(
+            src.join("Three.js").is_file(),
+            "`npm ci` did not install {}",
+            src.join("Three.js").display()
+        );
+    }
+    src
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn weft_bundle(dir: &Path, threads: &str, outfile: &str) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args([
+            "bundle",
+            "main.js",
+            "--format",
+            "esm",
+            "--threads",
+            threads,
+            "-o",
+            outfile,
+        ])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("failed to run the weft binary");
+    assert!(
+        out.status.success(),
+        "bundling with --threads {threads} failed\n{}",
+        describe(&out)
+    );
+    fs::read(dir.join(outfile)).unwrap()
+}
+
+fn node(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("node")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("could not run `node` (is Node.js installed and on PATH?): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "node {} failed\n{}",
+        args.join(" "),
+        describe(&out)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn ten_copies_of_three() {
+    let src = three_src();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+
+    let mut main = String::new();
+    for i in 0..COPIES {
+        copy_dir(&src, &dir.join(format!("copy{i}")));
+        main.push_str(&format!(
+            "import * as copy{i} from './copy{i}/Three.js';\nexport {{ copy{i} }};\n"
+        ));
+    }
+    fs::write(dir.join("main.js"), main).unwrap();
+    fs::write(
+        dir.join("package.json"),
+        "{\"type\":\"module\",\"private\":true}\n",
+    )
+    .unwrap();
+
+    let one = weft_bundle(dir, "1", "bundle-t1.js");
+    let four = weft_bundle(dir, "4", "bundle-t4.js");
+    assert!(!one.is_empty(), "empty bundle");
+    if one != four {
+        let at = one
+            .iter()
+            .zip(four.iter())
+            .position(|(a, b)| a != b)
+            .unwrap_or(one.len().min(four.len()));
+        panic!(
+            "the bundles made with 1 and 4 threads differ at byte {at} (sizes {} and {})",
+            one.len(),
+            four.len()
+        );
+    }
+
+    let check = "const target = process.argv[2];
+const { copy3, copy7 } = await import(target);
+console.log(typeof copy3.Vector3);
+console.log(new copy7.Vector3(1, 2, 3).length());
+";
+    fs::write(dir.join("check.mjs"), check).unwrap();
+    let expected = "function\n3.7416573867739413\n";
+    assert_eq!(
+        node(dir, &["check.mjs", "./main.js"]),
+        expected,
+        "unbundled sources"
+    );
+    assert_eq!(
+        node(dir, &["check.mjs", "./bundle-t1.js"]),
+        expected,
+        "bundle"
+    );
+}
