@@ -17,6 +17,7 @@ use swc_common::{SourceMap, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::text_writer::JsWriter;
 use swc_ecma_codegen::{Config, Emitter};
+use swc_ecma_transforms_base::fixer::fixer;
 use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
 
@@ -113,7 +114,12 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         }
     }
     match format {
-        Format::Esm => esm_exports(&mut out, link, &entry_members),
+        Format::Esm => {
+            if link.async_eval[entry.index()] {
+                let _ = writeln!(out, "await {};", link.names.inits[entry.index()].as_ref().expect("async modules have a promise"));
+            }
+            esm_exports(&mut out, link, &entry_members)
+        }
         Format::Cjs => {}
         Format::Iife => {
             if options.global_name.is_some() {
@@ -179,49 +185,57 @@ fn print_module(
 
     let mut code = String::new();
     let body = ast.body;
-    match &link.names.inits[id.index()] {
-        None => {
-            let printed = print(&module.cm, body);
-            if !printed.is_empty() {
-                let _ = writeln!(code, "// {}", display_path(&module.path, &options.cwd));
-                code.push_str(&printed);
+    let Some(init) = &link.names.inits[id.index()] else {
+        let printed = print(&module.cm, body);
+        if !printed.is_empty() {
+            let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+            code.push_str(&printed);
+        }
+        return Printed { code, namespaces };
+    };
+
+    let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+    let (hoisted, inner) = split_wrapped(body);
+    code.push_str(&print(&module.cm, hoisted));
+    let static_deps = module.records.iter().filter_map(|r| match (r.kind, &r.resolution) {
+        (ImportKind::Import | ImportKind::ReExport, Resolution::Module(dep)) => Some(*dep),
+        _ => None,
+    });
+    let close = if graph.lazy[id.index()] {
+        let is_async = link.async_init[id.index()];
+        let _ = writeln!(code, "var {init} = __esm({}() => {{", if is_async { "async " } else { "" });
+        for dep in static_deps.filter(|d| graph.lazy[d.index()]) {
+            let wait = if link.async_init[dep.index()] { "await " } else { "" };
+            let _ = writeln!(code, "{wait}{}();", link.names.inits[dep.index()].as_ref().expect("lazy modules have initializers"));
+        }
+        "});\n"
+    } else {
+        // Asynchronous evaluation: start once the asynchronous dependencies
+        // are done; until its first `await`, a module with none runs now.
+        let mut waits: Vec<&str> = Vec::new();
+        for dep in static_deps.filter(|d| link.async_eval[d.index()]) {
+            let dep_init = link.names.inits[dep.index()].as_ref().expect("async modules have a promise");
+            if !waits.contains(&dep_init.as_str()) {
+                waits.push(dep_init);
             }
         }
-        Some(init) => {
-            let _ = writeln!(code, "// {}", display_path(&module.path, &options.cwd));
-            let (hoisted, inner) = split_lazy(body);
-            code.push_str(&print(&module.cm, hoisted));
-            let is_async = link.async_init[id.index()];
-            let _ = writeln!(
-                code,
-                "var {init} = __esm({}() => {{",
-                if is_async { "async " } else { "" }
-            );
-            for record in &module.records {
-                if let (ImportKind::Import | ImportKind::ReExport, Resolution::Module(dep)) =
-                    (record.kind, &record.resolution)
-                {
-                    if let Some(dep_init) = &link.names.inits[dep.index()] {
-                        let wait = if link.async_init[dep.index()] {
-                            "await "
-                        } else {
-                            ""
-                        };
-                        let _ = writeln!(code, "{wait}{dep_init}();");
-                    }
-                }
-            }
-            code.push_str(&print(&module.cm, inner));
-            code.push_str("});\n");
+        if waits.is_empty() {
+            let _ = writeln!(code, "var {init} = (async () => {{");
+            "})();\n"
+        } else {
+            let _ = writeln!(code, "var {init} = Promise.all([{}]).then(async () => {{", waits.join(", "));
+            "});\n"
         }
-    }
+    };
+    code.push_str(&print(&module.cm, inner));
+    code.push_str(close);
     Printed { code, namespaces }
 }
 
-/// Splits a lazily run module into what must be visible to the whole chunk
+/// Splits a module that does not run inline into what must be visible to the whole chunk
 /// (function declarations, and `var` bindings for every other top-level
 /// declaration) and the statements its initializer runs.
-fn split_lazy(body: Vec<ModuleItem>) -> (Vec<ModuleItem>, Vec<ModuleItem>) {
+fn split_wrapped(body: Vec<ModuleItem>) -> (Vec<ModuleItem>, Vec<ModuleItem>) {
     let mut hoisted = Vec::new();
     let mut names: Vec<Ident> = Vec::new();
     let mut inner = Vec::new();
@@ -295,10 +309,17 @@ fn print(cm: &Lrc<SourceMap>, body: Vec<ModuleItem>) -> String {
     if body.is_empty() {
         return String::new();
     }
-    let module = Module {
+    let mut program = Program::Module(Module {
         span: DUMMY_SP,
         body,
         shebang: None,
+    });
+    // Rewriting and the transforms leave out parentheses the printed code
+    // needs (an IIFE statement, a sequence in a call); the fixer puts them
+    // back.
+    program.mutate(fixer(None));
+    let Program::Module(module) = program else {
+        unreachable!("a module stays a module")
     };
     let mut buf = Vec::new();
     {

@@ -87,6 +87,14 @@ impl<'a> Rewriter<'a> {
         );
         let value = match &self.link.names.inits[target.index()] {
             None => arrow(ns),
+            // Evaluated asynchronously: wait for its promise.
+            Some(init) if !self.graph.lazy[target.index()] => {
+                let started = call(
+                    member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
+                    vec![Expr::Ident(ident(init.clone()))],
+                );
+                return Some(call(member(started, &"then".into()), vec![arrow(ns)]));
+            }
             Some(init) if self.link.async_init[target.index()] => {
                 let started = call(
                     member(resolved, &"then".into()),

@@ -28,6 +28,12 @@ pub struct Link {
     /// Lazily run modules whose initializer is async (they or a lazy
     /// dependency use top-level await). Indexed by module.
     pub async_init: Vec<bool>,
+    /// Eagerly run modules whose evaluation is asynchronous: they use
+    /// top-level await or import a module that is. As the specification
+    /// evaluates them, each starts once its asynchronous dependencies have
+    /// finished, while modules that do not depend on them run on. Indexed
+    /// by module.
+    pub async_eval: Vec<bool>,
 }
 
 pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnostics> {
@@ -91,12 +97,15 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
     }
 
     let async_init = async_initializers(graph);
-    let names = Names::assign(graph);
+    let async_eval = async_evaluation(graph);
+    let wrapped: Vec<bool> = graph.lazy.iter().zip(&async_eval).map(|(l, a)| *l || *a).collect();
+    let names = Names::assign(graph, &wrapped);
     Ok(Link {
         tables,
         import_refs,
         names,
         async_init,
+        async_eval,
     })
 }
 
@@ -131,6 +140,35 @@ fn missing_export(
         .at(location(&m.path, &m.file, span))
         .with_note(format!("imported by {}", m.path.display()))
         .with_hint(hint)
+}
+
+/// An eager module evaluates asynchronously when it uses top-level await or
+/// statically imports an eager module that evaluates asynchronously.
+fn async_evaluation(graph: &ModuleGraph) -> Vec<bool> {
+    let mut is_async: Vec<bool> = graph
+        .modules
+        .iter()
+        .map(|m| !graph.lazy[m.id.index()] && m.top_level_await.is_some())
+        .collect();
+    if !is_async.contains(&true) {
+        return is_async;
+    }
+    // Dependencies precede importers in execution order, so each pass but
+    // the ones a cycle needs changes nothing.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for m in &graph.modules {
+            if is_async[m.id.index()] || graph.lazy[m.id.index()] {
+                continue;
+            }
+            if graph.static_deps(m.id).any(|d| is_async[d.index()]) {
+                is_async[m.id.index()] = true;
+                changed = true;
+            }
+        }
+    }
+    is_async
 }
 
 /// A lazy module's initializer is async when the module, or a lazy module

@@ -37,14 +37,17 @@ pub struct Names {
     pub symbols: HashMap<Id, Atom>,
     /// Per module: the binding of its namespace object, if one is built.
     pub namespaces: Vec<Atom>,
-    /// Per module: its lazy initializer (only lazy modules have one).
+    /// Per module that does not run inline: the binding of its lazy
+    /// initializer, or of the promise of its asynchronous evaluation.
     pub inits: Vec<Option<Atom>>,
     /// Per external specifier: the binding of its namespace.
     pub externals: Vec<(Atom, Atom)>,
 }
 
 impl Names {
-    pub fn assign(graph: &ModuleGraph) -> Names {
+    /// `wrapped[m]`: module `m` does not run inline and needs a binding in
+    /// `inits`.
+    pub fn assign(graph: &ModuleGraph, wrapped: &[bool]) -> Names {
         let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
         for m in &graph.modules {
             taken.extend(m.reserved.iter().cloned());
@@ -94,7 +97,7 @@ impl Names {
             .iter()
             .zip(&stems)
             .map(|(m, stem)| {
-                graph.lazy[m.id.index()].then(|| fresh.name(&format!("init_{stem}").into()))
+                wrapped[m.id.index()].then(|| fresh.name(&format!("init_{stem}").into()))
             })
             .collect();
 
