@@ -66,6 +66,7 @@ programs! {
     top_level_await_sibling_not_blocked,
     tree_shaking_keeps_side_effects,
     ts_enums_namespaces_type_elision,
+    tsx_automatic_runtime_preact,
     #[ignore = "react is CommonJS: needs CommonJS interop (issue 3)"]
     tsx_automatic_runtime_react,
     tsx_classic_runtime_pragma,

@@ -116,7 +116,13 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
     match format {
         Format::Esm => {
             if link.async_eval[entry.index()] {
-                let _ = writeln!(out, "await {};", link.names.inits[entry.index()].as_ref().expect("async modules have a promise"));
+                let _ = writeln!(
+                    out,
+                    "await {};",
+                    link.names.inits[entry.index()]
+                        .as_ref()
+                        .expect("async modules have a promise")
+                );
             }
             esm_exports(&mut out, link, &entry_members)
         }
@@ -197,16 +203,33 @@ fn print_module(
     let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
     let (hoisted, inner) = split_wrapped(body);
     code.push_str(&print(&module.cm, hoisted));
-    let static_deps = module.records.iter().filter_map(|r| match (r.kind, &r.resolution) {
-        (ImportKind::Import | ImportKind::ReExport, Resolution::Module(dep)) => Some(*dep),
-        _ => None,
-    });
+    let static_deps = module
+        .records
+        .iter()
+        .filter_map(|r| match (r.kind, &r.resolution) {
+            (ImportKind::Import | ImportKind::ReExport, Resolution::Module(dep)) => Some(*dep),
+            _ => None,
+        });
     let close = if graph.lazy[id.index()] {
         let is_async = link.async_init[id.index()];
-        let _ = writeln!(code, "var {init} = __esm({}() => {{", if is_async { "async " } else { "" });
+        let _ = writeln!(
+            code,
+            "var {init} = __esm({}() => {{",
+            if is_async { "async " } else { "" }
+        );
         for dep in static_deps.filter(|d| graph.lazy[d.index()]) {
-            let wait = if link.async_init[dep.index()] { "await " } else { "" };
-            let _ = writeln!(code, "{wait}{}();", link.names.inits[dep.index()].as_ref().expect("lazy modules have initializers"));
+            let wait = if link.async_init[dep.index()] {
+                "await "
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                code,
+                "{wait}{}();",
+                link.names.inits[dep.index()]
+                    .as_ref()
+                    .expect("lazy modules have initializers")
+            );
         }
         "});\n"
     } else {
@@ -214,7 +237,9 @@ fn print_module(
         // are done; until its first `await`, a module with none runs now.
         let mut waits: Vec<&str> = Vec::new();
         for dep in static_deps.filter(|d| link.async_eval[d.index()]) {
-            let dep_init = link.names.inits[dep.index()].as_ref().expect("async modules have a promise");
+            let dep_init = link.names.inits[dep.index()]
+                .as_ref()
+                .expect("async modules have a promise");
             if !waits.contains(&dep_init.as_str()) {
                 waits.push(dep_init);
             }
@@ -223,7 +248,11 @@ fn print_module(
             let _ = writeln!(code, "var {init} = (async () => {{");
             "})();\n"
         } else {
-            let _ = writeln!(code, "var {init} = Promise.all([{}]).then(async () => {{", waits.join(", "));
+            let _ = writeln!(
+                code,
+                "var {init} = Promise.all([{}]).then(async () => {{",
+                waits.join(", ")
+            );
             "});\n"
         }
     };

@@ -7,11 +7,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Writes every `(path, contents)`; either all are written or, on the first
 /// failure, the temporary files are removed and no target is replaced.
-pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Diagnostic> {
+pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Diagnostics> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::with_capacity(files.len());
     for (path, contents) in files {
         match stage(path, contents) {
@@ -20,23 +20,21 @@ pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Diagnostic> {
                 for (temp, _) in &staged {
                     let _ = fs::remove_file(temp);
                 }
-                return Err(Diagnostic::error(format!(
-                    "could not write {}: {e}",
-                    path.display()
-                )));
+                return Err(write_error(path, e));
             }
         }
     }
     for (temp, path) in &staged {
         if let Err(e) = fs::rename(temp, path) {
             let _ = fs::remove_file(temp);
-            return Err(Diagnostic::error(format!(
-                "could not write {}: {e}",
-                path.display()
-            )));
+            return Err(write_error(path, e));
         }
     }
     Ok(())
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> Diagnostics {
+    Diagnostic::error(format!("could not write {}: {e}", path.display())).into()
 }
 
 /// Writes `contents` next to `path` under a temporary name.

@@ -85,7 +85,7 @@ pub fn cycles(graph: &ModuleGraph) -> Vec<Vec<ModuleId>> {
     }
     let g = import_graph(graph);
     let stuck: std::collections::HashSet<ModuleId> = kahn.undrained.iter().copied().collect();
-    let sub = g.filter_map(|_, id| stuck.contains(id).then_some(*id), |_, e| Some(*e));
+    let sub = g.filter_map(|_, id| stuck.contains(id).then_some(*id), |_, _| Some(()));
     let mut found: Vec<Vec<ModuleId>> = tarjan_scc(&sub)
         .into_iter()
         .filter(|scc| scc.len() > 1 || sub.contains_edge(scc[0], scc[0]))

@@ -186,3 +186,21 @@ fn static_deps(module: &Module) -> impl Iterator<Item = ModuleId> + '_ {
         _ => None,
     })
 }
+
+/// `text` made into an identifier: other characters become `_`.
+pub fn identifier_of(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '$' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use swc_ecma_ast::Id;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::graph::{ImportKind, ModuleGraph, ModuleId, Resolution};
+use crate::graph::{KahnWaves, ModuleGraph, ModuleId, Resolution};
 use crate::load::parse::location;
 use crate::options::{BuildOptions, Format};
 
 pub use bindings::{ExportTables, Ref, Unresolved};
-pub use rename::{identifier_of, Names};
+pub use rename::Names;
 
 /// The plan the emit stage follows.
 pub struct Link {
@@ -96,9 +96,15 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         return diagnostics.into_result(()).map(|_| unreachable!());
     }
 
-    let async_init = async_initializers(graph);
-    let async_eval = async_evaluation(graph);
-    let wrapped: Vec<bool> = graph.lazy.iter().zip(&async_eval).map(|(l, a)| *l || *a).collect();
+    let kahn = KahnWaves::compute(graph);
+    let async_init = async_initializers(graph, &kahn);
+    let async_eval = async_evaluation(graph, &kahn);
+    let wrapped: Vec<bool> = graph
+        .lazy
+        .iter()
+        .zip(&async_eval)
+        .map(|(l, a)| *l || *a)
+        .collect();
     let names = Names::assign(graph, &wrapped);
     Ok(Link {
         tables,
@@ -144,55 +150,61 @@ fn missing_export(
 
 /// An eager module evaluates asynchronously when it uses top-level await or
 /// statically imports an eager module that evaluates asynchronously.
-fn async_evaluation(graph: &ModuleGraph) -> Vec<bool> {
+fn async_evaluation(graph: &ModuleGraph, kahn: &KahnWaves) -> Vec<bool> {
     let mut is_async: Vec<bool> = graph
         .modules
         .iter()
         .map(|m| !graph.lazy[m.id.index()] && m.top_level_await.is_some())
         .collect();
-    if !is_async.contains(&true) {
-        return is_async;
-    }
-    // Dependencies precede importers in execution order, so each pass but
-    // the ones a cycle needs changes nothing.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for m in &graph.modules {
-            if is_async[m.id.index()] || graph.lazy[m.id.index()] {
-                continue;
-            }
-            if graph.static_deps(m.id).any(|d| is_async[d.index()]) {
-                is_async[m.id.index()] = true;
-                changed = true;
-            }
-        }
+    if is_async.contains(&true) {
+        propagate_to_importers(graph, kahn, &mut is_async, |m| !graph.lazy[m.index()]);
     }
     is_async
 }
 
 /// A lazy module's initializer is async when the module, or a lazy module
-/// it imports statically, uses top-level await. Dependencies come first in
-/// execution order, so one pass in that order settles all but cycles, which
-/// a second pass settles.
-fn async_initializers(graph: &ModuleGraph) -> Vec<bool> {
+/// it imports statically, uses top-level await.
+fn async_initializers(graph: &ModuleGraph, kahn: &KahnWaves) -> Vec<bool> {
     let mut is_async: Vec<bool> = graph
         .modules
         .iter()
         .map(|m| graph.lazy[m.id.index()] && m.top_level_await.is_some())
         .collect();
-    for _ in 0..2 {
-        for m in &graph.modules {
-            if !graph.lazy[m.id.index()] {
-                continue;
-            }
-            let dep_async = m.records.iter().any(|r| {
-                matches!((r.kind, &r.resolution), (ImportKind::Import | ImportKind::ReExport, Resolution::Module(t)) if graph.lazy[t.index()] && is_async[t.index()])
-            });
-            if dep_async {
-                is_async[m.id.index()] = true;
-            }
-        }
+    if is_async.contains(&true) {
+        propagate_to_importers(graph, kahn, &mut is_async, |m| graph.lazy[m.index()]);
     }
     is_async
+}
+
+/// Spreads a fact from modules to their importers: `fact[m]` becomes true
+/// when `eligible(m)` and a static dependency of `m` has it. In Kahn's waves
+/// every dependency is settled before its importers, so one pass settles
+/// them; modules on cycles, which Kahn cannot drain, are settled by
+/// repeating until nothing changes.
+fn propagate_to_importers(
+    graph: &ModuleGraph,
+    kahn: &KahnWaves,
+    fact: &mut [bool],
+    eligible: impl Fn(ModuleId) -> bool,
+) {
+    let settle = |m: ModuleId, fact: &mut [bool]| {
+        let gains =
+            !fact[m.index()] && eligible(m) && graph.static_deps(m).any(|d| fact[d.index()]);
+        if gains {
+            fact[m.index()] = true;
+        }
+        gains
+    };
+    for wave in &kahn.waves {
+        for &m in wave {
+            settle(m, fact);
+        }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &m in &kahn.undrained {
+            changed |= settle(m, fact);
+        }
+    }
 }

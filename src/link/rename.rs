@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use swc_atoms::Atom;
 use swc_ecma_ast::Id;
 
-use crate::graph::{ModuleGraph, Resolution};
+use crate::graph::{identifier_of, ModuleGraph, Resolution};
 
 /// Names the emitted runtime uses, and globals that output code relies on.
 const ALWAYS_RESERVED: &[&str] = &[
@@ -140,22 +140,4 @@ impl Fresh {
             }
         }
     }
-}
-
-/// `text` made into an identifier: other characters become `_`.
-pub fn identifier_of(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' || c == '$' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
 }

@@ -241,7 +241,7 @@ impl Shared {
 
 /// The file stem as an identifier, for names of synthesized bindings.
 fn identifier_stem(path: &Path) -> String {
-    crate::link::identifier_of(
+    crate::graph::identifier_of(
         &path
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
