@@ -92,9 +92,7 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
             }
         }
     }
-    if diagnostics.has_errors() {
-        return diagnostics.into_result(()).map(|_| unreachable!());
-    }
+    diagnostics.into_result(())?;
 
     let kahn = KahnWaves::compute(graph);
     let async_init = async_initializers(graph, &kahn);

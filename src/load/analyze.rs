@@ -116,6 +116,7 @@ impl Analyzer<'_> {
             specifier: str_atom(src),
             kind,
             span: src.span,
+            // Until the worker resolves the specifier.
             resolution: Resolution::External,
         });
         self.records.len() - 1
