@@ -64,6 +64,7 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         namespace: !namespace_decls.is_empty(),
         lazy: has_lazy,
         export: format == Format::Cjs && !entry_members.is_empty(),
+        import: format != Format::Esm && !link.names.externals.is_empty(),
     };
 
     let mut out = String::new();
@@ -75,17 +76,18 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         }
         Format::Cjs => {
             out.push_str("\"use strict\";\n");
-            external_requires(&mut out, link);
         }
         Format::Iife => {
             if let Some(name) = &options.global_name {
                 let _ = write!(out, "{} = ", global_assignment_target(name));
             }
             out.push_str("(() => {\n\"use strict\";\n");
-            external_requires(&mut out, link);
         }
     }
     out.push_str(&helpers.code());
+    if format != Format::Esm {
+        external_requires(&mut out, link);
+    }
     if format == Format::Cjs && !entry_members.is_empty() {
         let _ = writeln!(out, "__export(module.exports, {{");
         for (name, r) in &entry_members {
@@ -444,7 +446,11 @@ fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]
 
 fn external_requires(out: &mut String, link: &Link) {
     for (specifier, name) in &link.names.externals {
-        let _ = writeln!(out, "var {name} = require({});", js_string(specifier));
+        let _ = writeln!(
+            out,
+            "var {name} = __import(require({}));",
+            js_string(specifier)
+        );
     }
 }
 

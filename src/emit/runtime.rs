@@ -9,6 +9,8 @@ pub struct Helpers {
     pub lazy: bool,
     /// `__export`: defines live export getters on `module.exports`.
     pub export: bool,
+    /// `__import`: an ES module view of a `require`d external.
+    pub import: bool,
 }
 
 /// A module namespace object: null prototype, `Symbol.toStringTag` of
@@ -31,6 +33,14 @@ const EXPORT: &str = r#"var __export = (target, getters) => {
 };
 "#;
 
+/// Node's view of a CommonJS module from an `import`: `default` is
+/// `module.exports`, and named imports read its properties (through the
+/// prototype, so they stay live).
+const IMPORT: &str = r#"var __import = (exports) => exports !== null && (typeof exports === "object" || typeof exports === "function")
+  ? Object.create(exports, { default: { value: exports, enumerable: true } })
+  : { default: exports };
+"#;
+
 impl Helpers {
     pub fn code(&self) -> String {
         let mut out = String::new();
@@ -42,6 +52,9 @@ impl Helpers {
         }
         if self.export {
             out.push_str(EXPORT);
+        }
+        if self.import {
+            out.push_str(IMPORT);
         }
         out
     }

@@ -15,6 +15,7 @@ use crate::graph::{identifier_of, ModuleGraph, Resolution};
 const ALWAYS_RESERVED: &[&str] = &[
     "__esm",
     "__ns",
+    "__import",
     "__export",
     "undefined",
     "NaN",

@@ -1,0 +1,74 @@
+//! Node built-ins stay external with `--platform node`, and importing them
+//! behaves as under Node in every output format: the default import is
+//! `module.exports`, named and namespace imports read its properties.
+
+use std::path::Path;
+use std::process::Command;
+
+const PROGRAM: &str = r#"import fs, { existsSync } from 'node:fs';
+import * as path from 'path';
+import { EventEmitter } from 'events';
+const emitter = new EventEmitter();
+emitter.on('ping', (n) => console.log('ping', n));
+emitter.emit('ping', 1);
+console.log(typeof fs.readFileSync, existsSync('/'), path.basename('/x/y.txt'), typeof path.default.join);
+"#;
+
+fn run_node(dir: &Path, file: &str) -> String {
+    let out = Command::new("node")
+        .arg(file)
+        .current_dir(dir)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "node {file} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn node_builtins_are_external_and_imported_as_node_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.mjs"), PROGRAM).expect("write program");
+    let expected = run_node(dir.path(), "main.mjs");
+    assert_eq!(expected, "ping 1\nfunction true y.txt function\n");
+    for (format, file) in [("esm", "out.mjs"), ("cjs", "out.cjs"), ("iife", "out.js")] {
+        let status = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args([
+                "bundle",
+                "main.mjs",
+                "-o",
+                file,
+                "--format",
+                format,
+                "--platform",
+                "node",
+                "--log-level",
+                "error",
+            ])
+            .current_dir(dir.path())
+            .status()
+            .expect("weft runs");
+        assert!(status.success(), "weft failed for {format}");
+        assert_eq!(run_node(dir.path(), file), expected, "format {format}");
+    }
+}
+
+#[test]
+fn node_builtins_are_an_error_for_the_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.mjs"), PROGRAM).expect("write program");
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["bundle", "main.mjs", "-o", "out.js"])
+        .current_dir(dir.path())
+        .output()
+        .expect("weft runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("could not resolve \"node:fs\""), "{stderr}");
+    assert!(stderr.contains("main.mjs:1:32"), "{stderr}");
+    assert!(stderr.contains("--platform node"), "{stderr}");
+    assert!(!dir.path().join("out.js").exists());
+}
