@@ -420,12 +420,12 @@ fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]
                         let _ = writeln!(
                             out,
                             "export {{ {} as {} }} from {from};",
-                            export_name(imported),
-                            export_name(name)
+                            property_key(imported),
+                            property_key(name)
                         );
                     }
                     None => {
-                        let _ = writeln!(out, "export * as {} from {from};", export_name(name));
+                        let _ = writeln!(out, "export * as {} from {from};", property_key(name));
                     }
                 }
             }
@@ -434,7 +434,7 @@ fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]
                 if target == **name {
                     local.push(target);
                 } else {
-                    local.push(format!("{target} as {}", export_name(name)));
+                    local.push(format!("{target} as {}", property_key(name)));
                 }
             }
         }
@@ -489,10 +489,6 @@ fn property_key(name: &str) -> String {
     } else {
         js_string(name)
     }
-}
-
-fn export_name(name: &str) -> String {
-    property_key(name)
 }
 
 fn js_string(s: &str) -> String {

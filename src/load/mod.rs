@@ -174,11 +174,12 @@ impl Shared {
                 path.display()
             ))]
         })?;
-        let jsx = match SourceKind::of(path) {
+        let kind = SourceKind::of(path);
+        let jsx = match kind {
             SourceKind::Tsx | SourceKind::JavaScript => self.resolver.jsx_settings(path),
             _ => Default::default(),
         };
-        let mut parsed = parse::parse(path, source, &jsx)?;
+        let mut parsed = parse::parse(path, kind, source, &jsx)?;
         let stem = identifier_stem(path);
         let analysis = analyze::analyze(
             &mut parsed.ast,

@@ -79,10 +79,14 @@ pub struct Parsed {
 
 /// Parses `source` (already read once) as the kind its extension says.
 /// Must run inside `GLOBALS.set`.
-pub fn parse(path: &Path, source: String, jsx: &JsxSettings) -> Result<Parsed, Vec<Diagnostic>> {
+pub fn parse(
+    path: &Path,
+    kind: SourceKind,
+    source: String,
+    jsx: &JsxSettings,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(Lrc::new(FileName::Real(path.to_path_buf())), source);
-    let kind = SourceKind::of(path);
     let comments = SingleThreadedComments::default();
     let mut recovered = Vec::new();
 
