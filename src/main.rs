@@ -63,9 +63,17 @@ struct BundleArgs {
     #[arg(long, value_enum, default_value_t = PlatformArg::Browser)]
     platform: PlatformArg,
 
-    /// Leave imports of this specifier in the output instead of bundling it; `pkg/*` matches subpaths. Repeatable. Example: --external react
+    /// Leave imports of this specifier in the output instead of bundling it: a package name, `pkg/*` for its subpaths, or a ./path. Repeatable. Example: --external react
     #[arg(long, value_name = "SPEC")]
     external: Vec<String>,
+
+    /// An extra package.json condition name for `exports`/`imports`, after the platform's. Repeatable. Example: --conditions development
+    #[arg(long = "conditions", value_name = "NAME", value_delimiter = ',')]
+    conditions: Vec<String>,
+
+    /// Replace a global name or dotted path with a JSON value or identifier. Repeatable. Example: --define process.env.NODE_ENV='"production"'
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_define)]
+    define: Vec<(String, String)>,
 
     /// Worker threads for loading and printing (default: available cores). Example: --threads 4
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -130,6 +138,8 @@ fn bundle(args: BundleArgs) -> ExitCode {
             PlatformArg::Neutral => Platform::Neutral,
         },
         external: args.external,
+        conditions: args.conditions,
+        define: args.define,
         threads: args.threads.map(|n| n as usize),
         log_level: match args.log_level {
             LogLevelArg::Silent => LogLevel::Silent,
@@ -159,6 +169,13 @@ fn bundle(args: BundleArgs) -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+fn parse_define(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got {text:?}")),
     }
 }
 

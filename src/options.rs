@@ -67,8 +67,15 @@ pub struct BuildOptions {
     /// The global variable an `iife` bundle assigns its exports to.
     pub global_name: Option<String>,
     pub platform: Platform,
-    /// Specifiers left as imports: exact names, or prefixes ending in `/*`.
+    /// Specifiers left as imports: exact package names, prefixes ending in
+    /// `/*`, or paths starting with `./`, `../` or `/` (matched against the
+    /// resolved file).
     pub external: Vec<String>,
+    /// Extra package.json condition names, tried after the platform's.
+    pub conditions: Vec<String>,
+    /// `KEY=VALUE` substitutions: a global name or dotted path (`DEBUG`,
+    /// `process.env.NODE_ENV`) and the JSON or identifier that replaces it.
+    pub define: Vec<(String, String)>,
     /// Worker threads for loading and emitting; `None` means available cores.
     pub threads: Option<usize>,
     pub log_level: LogLevel,
@@ -90,6 +97,8 @@ impl BuildOptions {
             global_name: None,
             platform: Platform::default(),
             external: Vec::new(),
+            conditions: Vec::new(),
+            define: Vec::new(),
             threads: None,
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
@@ -128,6 +137,19 @@ impl BuildOptions {
                 })
                 .collect(),
         }
+    }
+
+    /// The substitutions in effect: `define` plus, for browser builds that
+    /// do not set it, `process.env.NODE_ENV` as `"development"`, as esbuild
+    /// does (issue "production output" makes it `"production"` with
+    /// `--minify`). Node builds read the real environment.
+    pub fn defines(&self) -> Vec<(String, String)> {
+        let mut defines = self.define.clone();
+        let sets_node_env = defines.iter().any(|(k, _)| k == "process.env.NODE_ENV");
+        if self.platform == Platform::Browser && !sets_node_env {
+            defines.push(("process.env.NODE_ENV".into(), "\"development\"".into()));
+        }
+        defines
     }
 
     /// Checks what can be checked before any file is read.
@@ -175,6 +197,25 @@ impl BuildOptions {
                 problems.push(Diagnostic::error(format!(
                     "--global-name must be an identifier or a dotted path of identifiers, not {name:?}"
                 )));
+            }
+        }
+        for (key, value) in &self.define {
+            if !key.split('.').all(is_identifier) {
+                problems.push(Diagnostic::error(format!(
+                    "--define key must be an identifier or a dotted path, not {key:?}"
+                )));
+            }
+            if serde_json::from_str::<serde_json::Value>(value).is_err()
+                && !value.split('.').all(is_identifier)
+            {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "--define {key}: the value {value:?} is neither JSON nor an identifier"
+                    ))
+                    .with_hint(format!(
+                        "quote strings as JSON, e.g. --define {key}='\"text\"'"
+                    )),
+                );
             }
         }
         problems.into_result(())

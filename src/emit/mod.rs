@@ -22,18 +22,24 @@ use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
 
 use crate::diagnostics::display_path;
-use crate::graph::{ImportKind, ModuleGraph, ModuleId, Resolution};
-use crate::link::{Link, Ref};
-use crate::options::{BuildOptions, Format};
+use crate::graph::{ImportKind, ModuleGraph, ModuleId, ModuleKind, Resolution};
+use crate::link::{CommonJsRead, Link, Ref};
+use crate::options::{BuildOptions, Format, Platform};
 
 use rewrite::{is_identifier_name, Rewriter};
 use runtime::Helpers;
 
 /// One module, printed.
 struct Printed {
+    /// Inline code, or for a wrapped module the definition of its
+    /// initializer.
     code: String,
     /// Modules whose namespace object the code refers to.
     namespaces: Vec<ModuleId>,
+    /// ES modules whose `require()` result the code refers to.
+    required_namespaces: Vec<ModuleId>,
+    uses_require: bool,
+    uses_default: bool,
 }
 
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
@@ -41,14 +47,24 @@ struct Printed {
 pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &BuildOptions) -> String {
     let printed = print_modules(graph, asts, link, options);
     let entry = graph.entries[0];
+    let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
     let format = options.format;
 
     let mut namespaces: BTreeSet<ModuleId> = printed
         .iter()
         .flat_map(|p| p.namespaces.iter().copied())
         .collect();
-    let entry_members = link.tables.namespace_members(graph, entry);
-    if format == Format::Iife && options.global_name.is_some() {
+    let required_namespaces: BTreeSet<ModuleId> = printed
+        .iter()
+        .flat_map(|p| p.required_namespaces.iter().copied())
+        .collect();
+    // A CommonJS entry's exports are its `module.exports`.
+    let entry_members = if entry_is_commonjs {
+        Vec::new()
+    } else {
+        link.tables.namespace_members(graph, entry)
+    };
+    if format == Format::Iife && options.global_name.is_some() && !entry_is_commonjs {
         namespaces.insert(entry);
     }
     if format == Format::Esm {
@@ -58,11 +74,16 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             }
         }
     }
-    let namespace_decls = namespace_declarations(graph, link, namespaces);
-    let has_lazy = graph.lazy.iter().any(|&l| l);
+    let namespace_decls = namespace_declarations(graph, link, namespaces, required_namespaces);
+    let uses_require = printed.iter().any(|p| p.uses_require);
     let helpers = Helpers {
         namespace: !namespace_decls.is_empty(),
-        lazy: has_lazy,
+        lazy: graph
+            .modules
+            .iter()
+            .any(|m| graph.wrapped[m.id.index()] && m.kind == ModuleKind::Esm),
+        commonjs: graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs),
+        default: printed.iter().any(|p| p.uses_default),
         export: format == Format::Cjs && !entry_members.is_empty(),
         import: format != Format::Esm && !link.names.externals.is_empty(),
     };
@@ -72,6 +93,14 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         Format::Esm => {
             for (specifier, name) in &link.names.externals {
                 let _ = writeln!(out, "import * as {name} from {};", js_string(specifier));
+            }
+            // Code that calls Node's `require` (built-ins, externals) gets
+            // one, as an ES module on Node can.
+            if uses_require && options.platform == Platform::Node {
+                out.push_str(
+                    "import { createRequire as __createRequire } from \"module\";\n\
+                     const require = __createRequire(import.meta.url);\n",
+                );
             }
         }
         Format::Cjs => {
@@ -103,18 +132,34 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         );
     }
     out.push_str(&namespace_decls);
-    // Lazy modules only define their initializers, which must exist before
-    // any eager code can reach an `import()`.
+    // Initializers are defined first: eager code, and any `import()` or
+    // `require()` in it, may call them.
     for (m, p) in graph.modules.iter().zip(&printed) {
-        if graph.lazy[m.id.index()] {
+        if graph.wrapped[m.id.index()] {
             out.push_str(&p.code);
         }
     }
     for (m, p) in graph.modules.iter().zip(&printed) {
-        if !graph.lazy[m.id.index()] {
+        let id = m.id.index();
+        if graph.lazy[id] {
+            continue;
+        }
+        if graph.wrapped[id] {
+            // An eager module with an initializer runs at its place.
+            let init = link.names.inits[id]
+                .as_ref()
+                .expect("wrapped modules have initializers");
+            let _ = writeln!(out, "{init}();");
+        } else {
             out.push_str(&p.code);
         }
     }
+    let entry_exports = || {
+        link.names.inits[entry.index()]
+            .as_ref()
+            .map(|init| format!("{init}()"))
+            .expect("CommonJS modules have initializers")
+    };
     match format {
         Format::Esm => {
             if link.async_eval[entry.index()] {
@@ -126,12 +171,24 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
                         .expect("async modules have a promise")
                 );
             }
-            esm_exports(&mut out, link, &entry_members)
+            if entry_is_commonjs {
+                let _ = writeln!(out, "export default {};", entry_exports());
+            } else {
+                esm_exports(&mut out, link, &entry_members)
+            }
         }
-        Format::Cjs => {}
+        Format::Cjs => {
+            if entry_is_commonjs {
+                let _ = writeln!(out, "module.exports = {};", entry_exports());
+            }
+        }
         Format::Iife => {
             if options.global_name.is_some() {
-                let _ = writeln!(out, "return {};", link.names.namespaces[entry.index()]);
+                if entry_is_commonjs {
+                    let _ = writeln!(out, "return {};", entry_exports());
+                } else {
+                    let _ = writeln!(out, "return {};", link.names.namespaces[entry.index()]);
+                }
             }
             out.push_str("})();\n");
         }
@@ -190,19 +247,39 @@ fn print_module(
     ast.visit_mut_with(&mut rewriter);
     let mut namespaces: Vec<ModuleId> = rewriter.namespaces.into_iter().collect();
     namespaces.sort();
+    let mut required_namespaces: Vec<ModuleId> = rewriter.required_namespaces.into_iter().collect();
+    required_namespaces.sort();
+    let mut printed = Printed {
+        code: String::new(),
+        namespaces,
+        required_namespaces,
+        uses_require: rewriter.uses_require,
+        uses_default: rewriter.uses_default,
+    };
+    let code = &mut printed.code;
 
-    let mut code = String::new();
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
-        let printed = print(&module.cm, body);
-        if !printed.is_empty() {
+        let text = print(&module.cm, body);
+        if !text.is_empty() {
             let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
-            code.push_str(&printed);
+            code.push_str(&text);
         }
-        return Printed { code, namespaces };
+        return printed;
     };
 
     let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+    if module.kind == ModuleKind::CommonJs {
+        // `this` at a CommonJS module's top level is `module.exports`.
+        let _ = writeln!(
+            code,
+            "var {init} = __commonJS(function (exports, module) {{"
+        );
+        code.push_str(&print(&module.cm, body));
+        code.push_str("});\n");
+        return printed;
+    }
+
     let (hoisted, inner) = split_wrapped(body);
     code.push_str(&print(&module.cm, hoisted));
     let static_deps = module
@@ -212,14 +289,19 @@ fn print_module(
             (ImportKind::Import | ImportKind::ReExport, Resolution::Module(dep)) => Some(*dep),
             _ => None,
         });
-    let close = if graph.lazy[id.index()] {
+    let close = if graph.wrapped[id.index()] {
         let is_async = link.async_init[id.index()];
         let _ = writeln!(
             code,
             "var {init} = __esm({}() => {{",
             if is_async { "async " } else { "" }
         );
-        for dep in static_deps.filter(|d| graph.lazy[d.index()]) {
+        let mut called: Vec<ModuleId> = Vec::new();
+        for dep in static_deps.filter(|d| graph.wrapped[d.index()]) {
+            if called.contains(&dep) {
+                continue;
+            }
+            called.push(dep);
             let wait = if link.async_init[dep.index()] {
                 "await "
             } else {
@@ -230,7 +312,7 @@ fn print_module(
                 "{wait}{}();",
                 link.names.inits[dep.index()]
                     .as_ref()
-                    .expect("lazy modules have initializers")
+                    .expect("wrapped modules have initializers")
             );
         }
         "});\n"
@@ -260,7 +342,7 @@ fn print_module(
     };
     code.push_str(&print(&module.cm, inner));
     code.push_str(close);
-    Printed { code, namespaces }
+    printed
 }
 
 /// Splits a module that does not run inline into what must be visible to the whole chunk
@@ -368,42 +450,63 @@ fn print(cm: &Lrc<SourceMap>, body: Vec<ModuleItem>) -> String {
 }
 
 /// The namespace objects the chunk uses, and the ones their members use,
-/// in module order.
+/// in module order; then what `require()` of ES modules with a default
+/// export gives (their namespace's members plus `__esModule: true`).
 fn namespace_declarations(
     graph: &ModuleGraph,
     link: &Link,
     mut pending: BTreeSet<ModuleId>,
+    required: BTreeSet<ModuleId>,
 ) -> String {
     let mut done = BTreeSet::new();
     let mut decls = Vec::new();
+    let object = |binding: &str, members: &[(swc_atoms::Atom, Ref)], extra: Option<&str>| {
+        let mut text = format!("var {binding} = __ns({{");
+        let mut entries: Vec<(String, String)> = members
+            .iter()
+            .map(|(name, r)| (name.to_string(), ref_text(link, r)))
+            .collect();
+        if let Some(extra) = extra {
+            entries.push((extra.to_string(), "true".to_string()));
+            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        }
+        for (name, value) in &entries {
+            let _ = write!(text, "\n  {}: () => {value},", property_key(name));
+        }
+        text.push_str(if entries.is_empty() {
+            "});\n"
+        } else {
+            "\n});\n"
+        });
+        text
+    };
+    for &module in &required {
+        let members = link.tables.namespace_members(graph, module);
+        for (_, r) in &members {
+            if let Ref::Namespace(t) = r {
+                pending.insert(*t);
+            }
+        }
+        let binding = &link.names.required_namespaces[module.index()];
+        decls.push((module, 1, object(binding, &members, Some("__esModule"))));
+    }
     while let Some(module) = pending.pop_first() {
         if !done.insert(module) {
             continue;
         }
         let members = link.tables.namespace_members(graph, module);
-        let mut text = format!("var {} = __ns({{", link.names.namespaces[module.index()]);
-        for (name, r) in &members {
+        for (_, r) in &members {
             if let Ref::Namespace(t) = r {
                 if !done.contains(t) {
                     pending.insert(*t);
                 }
             }
-            let _ = write!(
-                text,
-                "\n  {}: () => {},",
-                property_key(name),
-                ref_text(link, r)
-            );
         }
-        text.push_str(if members.is_empty() {
-            "});\n"
-        } else {
-            "\n});\n"
-        });
-        decls.push((module, text));
+        let binding = &link.names.namespaces[module.index()];
+        decls.push((module, 0, object(binding, &members, None)));
     }
-    decls.sort_by_key(|(m, _)| *m);
-    decls.into_iter().map(|(_, t)| t).collect()
+    decls.sort_by_key(|(m, order, _)| (*m, *order));
+    decls.into_iter().map(|(_, _, t)| t).collect()
 }
 
 fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]) {
@@ -470,6 +573,20 @@ fn global_assignment_target(name: &str) -> String {
 
 fn ref_text(link: &Link, r: &Ref) -> String {
     match r {
+        Ref::CommonJs { module, read } => {
+            let exports = format!(
+                "{}()",
+                link.names.inits[module.index()]
+                    .as_ref()
+                    .expect("CommonJS modules have initializers")
+            );
+            match read {
+                CommonJsRead::Exports => exports,
+                CommonJsRead::TranspiledDefault => format!("__default({exports})"),
+                CommonJsRead::Member(n) if is_identifier_name(n) => format!("{exports}.{n}"),
+                CommonJsRead::Member(n) => format!("{exports}[{}]", js_string(n)),
+            }
+        }
         Ref::Symbol(id) => link.names.symbols[id].to_string(),
         Ref::Namespace(t) => link.names.namespaces[t.index()].to_string(),
         Ref::External { specifier, name } => {

@@ -11,37 +11,89 @@ use swc_common::{BytePos, SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
-use crate::graph::{ImportKind, ModuleGraph, ModuleId, Resolution};
-use crate::link::{Link, Ref};
+use crate::graph::{ImportKind, ModuleGraph, ModuleId, ModuleKind, Resolution};
+use crate::link::{CommonJsRead, Link, Ref};
 
 pub struct Rewriter<'a> {
     graph: &'a ModuleGraph,
     link: &'a Link,
-    /// `import('x')` records of this module, by the position of their
-    /// specifier.
-    dynamic: HashMap<BytePos, usize>,
+    /// `import('x')` and `require('x')` records of this module, by the
+    /// position of their specifier.
+    calls: HashMap<BytePos, usize>,
     module: ModuleId,
     /// Modules whose namespace object this module uses as a value.
     pub namespaces: HashSet<ModuleId>,
+    /// ES modules whose `require()` result this module uses.
+    pub required_namespaces: HashSet<ModuleId>,
+    /// Whether the module still calls Node's `require` itself (a built-in
+    /// or external, or a specifier that is not a string literal).
+    pub uses_require: bool,
+    /// Whether the module reads a transpiled default export (`__default`).
+    pub uses_default: bool,
 }
 
 impl<'a> Rewriter<'a> {
     pub fn new(graph: &'a ModuleGraph, link: &'a Link, module: ModuleId) -> Rewriter<'a> {
-        let dynamic = graph
+        let calls = graph
             .module(module)
             .records
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.kind == ImportKind::Dynamic)
+            .filter(|(_, r)| matches!(r.kind, ImportKind::Dynamic | ImportKind::Require))
             .map(|(i, r)| (r.span.lo, i))
             .collect();
         Rewriter {
             graph,
             link,
-            dynamic,
+            calls,
             module,
             namespaces: HashSet::new(),
+            required_namespaces: HashSet::new(),
+            uses_require: false,
+            uses_default: false,
         }
+    }
+
+    /// `require_x()`: the `module.exports` of CommonJS module `target`.
+    fn commonjs_exports(&self, target: ModuleId) -> Expr {
+        let init = self.link.names.inits[target.index()]
+            .clone()
+            .expect("CommonJS modules have initializers");
+        call(Expr::Ident(ident(init)), vec![])
+    }
+
+    /// What `require('x')` of a bundled module gives: a CommonJS module's
+    /// `module.exports`, or an ES module's namespace once it has run (with
+    /// `__esModule` when it has a default export, as Node gives it).
+    fn require_call(&mut self, record: usize) -> Option<Expr> {
+        let Resolution::Module(target) = self.graph.module(self.module).records[record].resolution
+        else {
+            self.uses_require = true;
+            return None;
+        };
+        if self.graph.module(target).kind == ModuleKind::CommonJs {
+            return Some(self.commonjs_exports(target));
+        }
+        let init = self.link.names.inits[target.index()]
+            .clone()
+            .expect("required modules have initializers");
+        let value = if self.link.tables.adds_es_module_flag(self.graph, target) {
+            self.required_namespaces.insert(target);
+            self.link.names.required_namespaces[target.index()].clone()
+        } else {
+            self.namespaces.insert(target);
+            self.link.names.namespaces[target.index()].clone()
+        };
+        Some(Expr::Paren(ParenExpr {
+            span: DUMMY_SP,
+            expr: Box::new(Expr::Seq(SeqExpr {
+                span: DUMMY_SP,
+                exprs: vec![
+                    Box::new(call(Expr::Ident(ident(init)), vec![])),
+                    Box::new(Expr::Ident(ident(value))),
+                ],
+            })),
+        }))
     }
 
     fn ref_expr(&mut self, r: &Ref) -> Expr {
@@ -58,11 +110,33 @@ impl<'a> Rewriter<'a> {
                     Some(name) => member(object, name),
                 }
             }
+            Ref::CommonJs { module, read } => {
+                let exports = self.commonjs_exports(*module);
+                match read {
+                    CommonJsRead::Exports => exports,
+                    CommonJsRead::TranspiledDefault => {
+                        self.uses_default = true;
+                        call(Expr::Ident(ident("__default".into())), vec![exports])
+                    }
+                    CommonJsRead::Member(name) => member(exports, name),
+                }
+            }
         }
     }
 
     /// `ns.name` where `ns` is bound to a bundled module's namespace.
     fn namespace_member(&mut self, target: ModuleId, name: &Atom) -> Expr {
+        if self.graph.module(target).kind == ModuleKind::CommonJs {
+            let read = if &**name == "default" {
+                CommonJsRead::Exports
+            } else {
+                CommonJsRead::Member(name.clone())
+            };
+            return self.ref_expr(&Ref::CommonJs {
+                module: target,
+                read,
+            });
+        }
         match self
             .link
             .tables
@@ -81,6 +155,21 @@ impl<'a> Rewriter<'a> {
         };
         self.namespaces.insert(target);
         let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
+        if self.graph.module(target).kind == ModuleKind::CommonJs {
+            // Its namespace reads `require_x()`, which runs it.
+            let resolved = call(
+                member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
+                vec![],
+            );
+            let value = arrow(Expr::Paren(ParenExpr {
+                span: DUMMY_SP,
+                expr: Box::new(Expr::Seq(SeqExpr {
+                    span: DUMMY_SP,
+                    exprs: vec![Box::new(self.commonjs_exports(target)), Box::new(ns)],
+                })),
+            }));
+            return Some(call(member(resolved, &"then".into()), vec![value]));
+        }
         let resolved = call(
             member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
             vec![],
@@ -88,7 +177,7 @@ impl<'a> Rewriter<'a> {
         let value = match &self.link.names.inits[target.index()] {
             None => arrow(ns),
             // Evaluated asynchronously: wait for its promise.
-            Some(init) if !self.graph.lazy[target.index()] => {
+            Some(init) if self.link.async_eval[target.index()] => {
                 let started = call(
                     member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
                     vec![Expr::Ident(ident(init.clone()))],
@@ -148,14 +237,31 @@ impl VisitMut for Rewriter<'_> {
                     }
                 }
             }
-            Expr::Call(CallExpr {
-                callee: Callee::Import(_),
-                args,
-                ..
-            }) => {
-                if let Some(Expr::Lit(Lit::Str(s))) = args.first().map(|a| &*a.expr) {
-                    if let Some(&record) = self.dynamic.get(&s.span.lo) {
-                        if let Some(replacement) = self.dynamic_import(record) {
+            Expr::Call(CallExpr { callee, args, .. }) => {
+                let is_call = match callee {
+                    Callee::Import(_) => Some(ImportKind::Dynamic),
+                    Callee::Expr(c) => match &**c {
+                        Expr::Ident(i) if &*i.sym == "require" => Some(ImportKind::Require),
+                        _ => None,
+                    },
+                    Callee::Super(_) => None,
+                };
+                let specifier = match args.first().map(|a| &*a.expr) {
+                    Some(Expr::Lit(Lit::Str(s))) => Some(s.span.lo),
+                    _ => None,
+                };
+                if let (Some(kind), Some(position)) = (is_call, specifier) {
+                    let record = self
+                        .calls
+                        .get(&position)
+                        .copied()
+                        .filter(|&r| self.graph.module(self.module).records[r].kind == kind);
+                    if let Some(record) = record {
+                        let replacement = match kind {
+                            ImportKind::Require => self.require_call(record),
+                            _ => self.dynamic_import(record),
+                        };
+                        if let Some(replacement) = replacement {
                             *e = replacement;
                             return;
                         }
@@ -172,7 +278,17 @@ impl VisitMut for Rewriter<'_> {
         // `(0, import_x.f)()`, so that `import_x` is not passed as `this`.
         if let Callee::Expr(expr) = callee {
             if let Expr::Ident(i) = &**expr {
-                if let Some(r @ Ref::External { name: Some(_), .. }) = self.import_ref(&i.to_id()) {
+                let unbound_call = matches!(
+                    self.import_ref(&i.to_id()),
+                    Some(
+                        Ref::External { name: Some(_), .. }
+                            | Ref::CommonJs {
+                                read: CommonJsRead::Member(_) | CommonJsRead::TranspiledDefault,
+                                ..
+                            }
+                    )
+                );
+                if let (true, Some(r)) = (unbound_call, self.import_ref(&i.to_id())) {
                     let target = self.ref_expr(r);
                     **expr = Expr::Paren(ParenExpr {
                         span: DUMMY_SP,
@@ -191,6 +307,8 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_ident(&mut self, i: &mut Ident) {
         if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
             i.sym = name.clone();
+        } else if &*i.sym == "require" {
+            self.uses_require = true;
         }
     }
 

@@ -7,6 +7,10 @@ pub struct Helpers {
     pub namespace: bool,
     /// `__esm`: a lazy, run-once module initializer.
     pub lazy: bool,
+    /// `__commonJS`: a CommonJS module's run-once `require`.
+    pub commonjs: bool,
+    /// `__default`: the default export of code transpiled for bundlers.
+    pub default: bool,
     /// `__export`: defines live export getters on `module.exports`.
     pub export: bool,
     /// `__import`: an ES module view of a `require`d external.
@@ -27,6 +31,17 @@ const NAMESPACE: &str = r#"var __ns = (getters) => {
 /// ones from an import cycle) return what the first returned.
 const LAZY: &str =
     "var __esm = (init, result) => () => (init && (result = init(init = 0)), result);\n";
+
+/// Runs a CommonJS module's function at the first call, with `this` and
+/// `exports` set to `module.exports`, and returns `module.exports`. The
+/// module object exists before the function runs, so a circular `require`
+/// gets the exports as far as they are, as in Node.
+const COMMONJS: &str = "var __commonJS = (body, module) => () => (module || body.call((module = { exports: {} }).exports, module.exports, module), module.exports);\n";
+
+/// `import x from` a module transpiled for bundlers: its `exports.default`
+/// when it sets `__esModule`, else `module.exports`.
+const DEFAULT: &str =
+    "var __default = (exports) => exports && exports.__esModule ? exports.default : exports;\n";
 
 const EXPORT: &str = r#"var __export = (target, getters) => {
   for (var key in getters) Object.defineProperty(target, key, { get: getters[key], enumerable: true });
@@ -49,6 +64,12 @@ impl Helpers {
         }
         if self.lazy {
             out.push_str(LAZY);
+        }
+        if self.commonjs {
+            out.push_str(COMMONJS);
+        }
+        if self.default {
+            out.push_str(DEFAULT);
         }
         if self.export {
             out.push_str(EXPORT);

@@ -38,12 +38,14 @@ pub enum ImportKind {
     ReExport,
     /// `import('x')` with a string literal.
     Dynamic,
+    /// `require('x')` with a string literal, where `require` is Node's.
+    Require,
 }
 
 impl ImportKind {
     /// Static records decide evaluation order; dynamic ones do not.
     pub fn is_static(self) -> bool {
-        !matches!(self, ImportKind::Dynamic)
+        matches!(self, ImportKind::Import | ImportKind::ReExport)
     }
 }
 
@@ -93,6 +95,40 @@ pub struct IndirectExport {
     pub span: Span,
 }
 
+/// Which module system a module is written for, decided as Node decides it
+/// (file extension, the nearest package.json's `type`, then syntax).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleKind {
+    Esm,
+    /// Runs inside a function of `(exports, module)` the first time it is
+    /// required; its `module.exports` is what importers see.
+    CommonJs,
+}
+
+/// How an ES module's `import x from 'cjs'` reads a CommonJS module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interop {
+    /// Node's rule, for files Node itself loads as ES modules (`.mjs`, or
+    /// `"type": "module"`): `default` is `module.exports`.
+    Node,
+    /// The rule of code transpiled for bundlers: `default` is
+    /// `exports.default` when the module sets `__esModule`.
+    Babel,
+}
+
+/// The exports a CommonJS module's code shows statically, found the way
+/// Node's cjs-module-lexer finds them: these are the names an ES module can
+/// import from it by name, and what `export * from` it re-exports.
+#[derive(Clone, Debug, Default)]
+pub struct CommonJsExports {
+    /// `exports.x =`, `module.exports.x =`, `Object.defineProperty(exports,
+    /// 'x', …)`, the keys of `module.exports = { … }`, in source order.
+    pub names: Vec<Atom>,
+    /// Records whose exports are re-exported: `module.exports = require('x')`
+    /// and the `__exportStar(require('x'), exports)` of transpilers.
+    pub reexports: Vec<usize>,
+}
+
 /// A module's export entries, as the specification splits them.
 #[derive(Clone, Debug, Default)]
 pub struct Exports {
@@ -102,6 +138,8 @@ pub struct Exports {
     pub indirect: Vec<IndirectExport>,
     /// Records of `export * from`.
     pub star: Vec<usize>,
+    /// For CommonJS modules: what its code exports.
+    pub commonjs: CommonJsExports,
 }
 
 /// A loaded module: its source, its transformed AST and what analysis
@@ -109,11 +147,18 @@ pub struct Exports {
 pub struct Module {
     pub id: ModuleId,
     pub path: PathBuf,
+    pub kind: ModuleKind,
+    /// How this module's imports of CommonJS modules are read.
+    pub interop: Interop,
+    /// False when the module's package.json says it has no side effects
+    /// (`"sideEffects": false`, or a list of files that leaves it out).
+    pub side_effects: bool,
     /// The module's own source map and file; the file holds the source text,
     /// read once and shared.
     pub cm: Lrc<SourceMap>,
     pub file: Lrc<SourceFile>,
-    /// Imports and exports removed; top-level `this` already `undefined`.
+    /// Imports and exports removed; in an ES module, top-level `this` is
+    /// already `undefined`. A CommonJS module's body is its function's body.
     pub ast: Ast,
     pub records: Vec<ImportRecord>,
     pub imports: Vec<ImportBinding>,
@@ -133,9 +178,19 @@ pub struct ModuleGraph {
     pub modules: Vec<Module>,
     /// The entry points, in the order given.
     pub entries: Vec<ModuleId>,
-    /// Modules that run only when an `import()` reaches them; they are
-    /// wrapped in lazy initializers. Indexed by [`ModuleId`].
+    /// Modules that are not reached from the entries by static imports:
+    /// they run only when an `import()` or a `require()` reaches them.
+    /// Indexed by [`ModuleId`].
     pub lazy: Vec<bool>,
+    /// Modules that run inside an initializer rather than inline: every
+    /// CommonJS module (`__commonJS`), and every ES module that is lazy or
+    /// required (`__esm`). An initializer runs once, at the first call; an
+    /// eager module that has one calls it at its place in the order.
+    /// Indexed by [`ModuleId`].
+    pub wrapped: Vec<bool>,
+    /// Modules some `require()` reaches, directly or through the static
+    /// imports of a required ES module. They must evaluate synchronously.
+    pub required: Vec<bool>,
 }
 
 impl ModuleGraph {
@@ -163,10 +218,13 @@ impl ModuleGraph {
             lazy.push(order.lazy[old.index()]);
             ordered.push(module);
         }
+        let (wrapped, required) = wrapped_modules(&ordered, &lazy);
         ModuleGraph {
             modules: ordered,
             entries: entries.iter().map(|e| new_id[e.index()]).collect(),
             lazy,
+            wrapped,
+            required,
         }
     }
 
@@ -178,6 +236,38 @@ impl ModuleGraph {
     pub fn static_deps(&self, id: ModuleId) -> impl Iterator<Item = ModuleId> + '_ {
         static_deps(&self.modules[id.index()])
     }
+}
+
+/// Which modules need an initializer, and which are reached by `require()`
+/// (see [`ModuleGraph::wrapped`] and [`ModuleGraph::required`]). A required
+/// ES module's static imports are required too: its initializer runs them
+/// first, whenever the `require()` comes.
+fn wrapped_modules(modules: &[Module], lazy: &[bool]) -> (Vec<bool>, Vec<bool>) {
+    let mut required = vec![false; modules.len()];
+    let mut pending: Vec<ModuleId> = Vec::new();
+    for m in modules {
+        for r in &m.records {
+            if let (ImportKind::Require, Resolution::Module(t)) = (r.kind, &r.resolution) {
+                if !required[t.index()] {
+                    required[t.index()] = true;
+                    pending.push(*t);
+                }
+            }
+        }
+    }
+    while let Some(m) = pending.pop() {
+        for dep in static_deps(&modules[m.index()]) {
+            if !required[dep.index()] {
+                required[dep.index()] = true;
+                pending.push(dep);
+            }
+        }
+    }
+    let wrapped = modules
+        .iter()
+        .map(|m| m.kind == ModuleKind::CommonJs || lazy[m.id.index()] || required[m.id.index()])
+        .collect();
+    (wrapped, required)
 }
 
 fn static_deps(module: &Module) -> impl Iterator<Item = ModuleId> + '_ {

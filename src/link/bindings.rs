@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use swc_atoms::{atom, Atom};
 use swc_ecma_ast::Id;
 
-use crate::graph::{ImportBinding, Imported, ModuleGraph, ModuleId, Resolution};
+use crate::graph::{
+    ImportBinding, Imported, Interop, ModuleGraph, ModuleId, ModuleKind, Resolution,
+};
 
 /// What a name finally refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -17,6 +19,24 @@ pub enum Ref {
     Namespace(ModuleId),
     /// An export of an external module (`None`: its namespace).
     External { specifier: Atom, name: Option<Atom> },
+    /// What an ES module reads from a CommonJS module, through the
+    /// module's `require_x()`.
+    CommonJs {
+        module: ModuleId,
+        read: CommonJsRead,
+    },
+}
+
+/// Which part of a CommonJS module's exports an import reads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CommonJsRead {
+    /// `module.exports` itself: Node's `default`.
+    Exports,
+    /// The `default` of code transpiled for bundlers: `exports.default`
+    /// when the module sets `__esModule`, else `module.exports`.
+    TranspiledDefault,
+    /// A property of `module.exports`, read when used.
+    Member(Atom),
 }
 
 /// Why a name did not resolve.
@@ -35,6 +55,9 @@ pub struct ExportTables {
     /// Index into the module's `exports.indirect`.
     indirect: Vec<HashMap<Atom, usize>>,
     imports: Vec<HashMap<Id, usize>>,
+    /// Per CommonJS module: the names its code exports statically,
+    /// re-exports followed, in the order found (empty for ES modules).
+    commonjs: Vec<Vec<Atom>>,
 }
 
 impl ExportTables {
@@ -60,11 +83,70 @@ impl ExportTables {
                     .collect(),
             );
         }
-        ExportTables {
+        let mut tables = ExportTables {
             local,
             indirect,
             imports,
+            commonjs: vec![Vec::new(); graph.modules.len()],
+        };
+        for m in &graph.modules {
+            if m.kind == ModuleKind::CommonJs {
+                let mut names = Vec::new();
+                tables.commonjs_names(graph, m.id, &mut HashSet::new(), &mut names);
+                tables.commonjs[m.id.index()] = names;
+            }
         }
+        tables
+    }
+
+    /// The static exports of CommonJS module `module`, following
+    /// `module.exports = require(…)` and `__exportStar(require(…))`.
+    fn commonjs_names(
+        &self,
+        graph: &ModuleGraph,
+        module: ModuleId,
+        visited: &mut HashSet<ModuleId>,
+        names: &mut Vec<Atom>,
+    ) {
+        if !visited.insert(module) {
+            return;
+        }
+        let m = graph.module(module);
+        let push = |name: &Atom, names: &mut Vec<Atom>| {
+            if *name != atom!("default") && !names.contains(name) {
+                names.push(name.clone());
+            }
+        };
+        for name in &m.exports.commonjs.names {
+            push(name, names);
+        }
+        for &record in &m.exports.commonjs.reexports {
+            let Resolution::Module(target) = m.records[record].resolution else {
+                continue;
+            };
+            if graph.module(target).kind == ModuleKind::CommonJs {
+                self.commonjs_names(graph, target, visited, names);
+            } else {
+                for name in self.exported_names(graph, target) {
+                    push(&name, names);
+                }
+            }
+        }
+    }
+
+    fn is_commonjs(graph: &ModuleGraph, module: ModuleId) -> bool {
+        graph.module(module).kind == ModuleKind::CommonJs
+    }
+
+    /// What reading `name` of CommonJS module `module` means for an
+    /// importer with `interop`.
+    fn commonjs_ref(module: ModuleId, name: &Atom, interop: Interop) -> Ref {
+        let read = match (&**name, interop) {
+            ("default", Interop::Node) => CommonJsRead::Exports,
+            ("default", Interop::Babel) => CommonJsRead::TranspiledDefault,
+            _ => CommonJsRead::Member(name.clone()),
+        };
+        Ref::CommonJs { module, read }
     }
 
     /// The import binding `local` of `module`, if it is one.
@@ -86,9 +168,11 @@ impl ExportTables {
         module: ModuleId,
         binding: &ImportBinding,
     ) -> Result<Ref, Unresolved> {
-        let record = &graph.module(module).records[binding.record];
+        let m = graph.module(module);
+        let record = &m.records[binding.record];
         self.resolve_target(
             graph,
+            m.interop,
             &record.resolution,
             &record.specifier,
             &binding.imported,
@@ -96,9 +180,11 @@ impl ExportTables {
         )
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn resolve_target(
         &self,
         graph: &ModuleGraph,
+        interop: Interop,
         resolution: &Resolution,
         specifier: &Atom,
         imported: &Imported,
@@ -114,6 +200,13 @@ impl ExportTables {
                 name: Some(name.clone()),
             }),
             (Resolution::Module(target), Imported::Namespace) => Ok(Ref::Namespace(*target)),
+            // A named import from CommonJS reads the property when used,
+            // whether or not the code showed it statically.
+            (Resolution::Module(target), Imported::Name(name))
+                if Self::is_commonjs(graph, *target) =>
+            {
+                Ok(Self::commonjs_ref(*target, name, interop))
+            }
             (Resolution::Module(target), Imported::Name(name)) => {
                 self.resolve_export(graph, *target, name, resolve_set)
             }
@@ -132,6 +225,13 @@ impl ExportTables {
             return Err(Unresolved::Circular);
         }
         let m = graph.module(module);
+        if m.kind == ModuleKind::CommonJs {
+            return if *name == atom!("default") || self.commonjs[module.index()].contains(name) {
+                Ok(Self::commonjs_ref(module, name, Interop::Node))
+            } else {
+                Err(Unresolved::NotFound)
+            };
+        }
         if let Some(local) = self.local[module.index()].get(name) {
             // `import { x } from 'y'; export { x }` is an indirect export.
             return match self.imports[module.index()].get(local) {
@@ -140,6 +240,7 @@ impl ExportTables {
                     let record = &m.records[binding.record];
                     self.resolve_target(
                         graph,
+                        m.interop,
                         &record.resolution,
                         &record.specifier,
                         &binding.imported,
@@ -154,6 +255,7 @@ impl ExportTables {
             let record = &m.records[entry.record];
             return self.resolve_target(
                 graph,
+                m.interop,
                 &record.resolution,
                 &record.specifier,
                 &entry.imported,
@@ -186,6 +288,14 @@ impl ExportTables {
         found.ok_or(Unresolved::NotFound)
     }
 
+    /// Whether `require()` of ES module `module` gives its namespace with
+    /// `__esModule: true` added, as Node does for a module with a default
+    /// export (and no `__esModule` export of its own).
+    pub fn adds_es_module_flag(&self, graph: &ModuleGraph, module: ModuleId) -> bool {
+        let names = self.exported_names(graph, module);
+        names.iter().any(|n| n == "default") && !names.iter().any(|n| n == "__esModule")
+    }
+
     /// `GetExportedNames(module)`.
     pub fn exported_names(&self, graph: &ModuleGraph, module: ModuleId) -> Vec<Atom> {
         let mut names = Vec::new();
@@ -214,6 +324,17 @@ impl ExportTables {
             return;
         }
         let m = graph.module(module);
+        if m.kind == ModuleKind::CommonJs {
+            if is_root && seen.insert(atom!("default")) {
+                names.push(atom!("default"));
+            }
+            for name in &self.commonjs[module.index()] {
+                if seen.insert(name.clone()) {
+                    names.push(name.clone());
+                }
+            }
+            return;
+        }
         let own = m
             .exports
             .local

@@ -15,7 +15,7 @@ use crate::graph::{KahnWaves, ModuleGraph, ModuleId, Resolution};
 use crate::load::parse::location;
 use crate::options::{BuildOptions, Format};
 
-pub use bindings::{ExportTables, Ref, Unresolved};
+pub use bindings::{CommonJsRead, ExportTables, Ref, Unresolved};
 pub use rename::Names;
 
 /// The plan the emit stage follows.
@@ -62,6 +62,10 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
             if let (Resolution::Module(target), crate::graph::Imported::Name(name)) =
                 (&module.records[entry.record].resolution, &entry.imported)
             {
+                // CommonJS exports are read when used; no name is missing.
+                if graph.module(*target).kind == crate::graph::ModuleKind::CommonJs {
+                    continue;
+                }
                 if let Err(why) =
                     tables.resolve_export(graph, *target, name, &mut Default::default())
                 {
@@ -78,6 +82,20 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         }
     }
 
+    for module in &graph.modules {
+        if let (Some(span), true) = (module.top_level_await, graph.required[module.id.index()]) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "a module that uses top-level await cannot be loaded with require()",
+                )
+                .at(location(&module.path, &module.file, span))
+                .with_note(
+                    "require() runs a module synchronously, so Node refuses an ES module graph that awaits (ERR_REQUIRE_ASYNC_MODULE)",
+                )
+                .with_hint("load it with `await import()` instead"),
+            );
+        }
+    }
     if options.format != Format::Esm {
         for module in &graph.modules {
             if let (Some(span), false) = (module.top_level_await, graph.lazy[module.id.index()]) {
@@ -98,10 +116,10 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
     let async_init = async_initializers(graph, &kahn);
     let async_eval = async_evaluation(graph, &kahn);
     let wrapped: Vec<bool> = graph
-        .lazy
+        .wrapped
         .iter()
         .zip(&async_eval)
-        .map(|(l, a)| *l || *a)
+        .map(|(w, a)| *w || *a)
         .collect();
     let names = Names::assign(graph, &wrapped);
     Ok(Link {

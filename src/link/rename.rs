@@ -9,12 +9,15 @@ use std::collections::{HashMap, HashSet};
 use swc_atoms::Atom;
 use swc_ecma_ast::Id;
 
-use crate::graph::{identifier_of, ModuleGraph, Resolution};
+use crate::graph::{identifier_of, ModuleGraph, ModuleKind, Resolution};
 
 /// Names the emitted runtime uses, and globals that output code relies on.
 const ALWAYS_RESERVED: &[&str] = &[
     "__esm",
     "__ns",
+    "__commonJS",
+    "__default",
+    "__createRequire",
     "__import",
     "__export",
     "undefined",
@@ -39,8 +42,13 @@ pub struct Names {
     /// Per module: the binding of its namespace object, if one is built.
     pub namespaces: Vec<Atom>,
     /// Per module that does not run inline: the binding of its lazy
-    /// initializer, or of the promise of its asynchronous evaluation.
+    /// initializer (`require_<stem>` for CommonJS), or of the promise of its
+    /// asynchronous evaluation.
     pub inits: Vec<Option<Atom>>,
+    /// Per ES module: the binding of what `require()` of it returns when
+    /// that is not its namespace (it has a default export, so Node adds
+    /// `__esModule`).
+    pub required_namespaces: Vec<Atom>,
     /// Per external specifier: the binding of its namespace.
     pub externals: Vec<(Atom, Atom)>,
 }
@@ -69,6 +77,7 @@ impl Names {
         for m in &graph.modules {
             for r in &m.records {
                 if r.resolution == Resolution::External
+                    && r.kind.is_static()
                     && !externals.iter().any(|(s, _)| *s == r.specifier)
                 {
                     let name =
@@ -98,7 +107,23 @@ impl Names {
             .iter()
             .zip(&stems)
             .map(|(m, stem)| {
-                wrapped[m.id.index()].then(|| fresh.name(&format!("init_{stem}").into()))
+                let prefix = match m.kind {
+                    ModuleKind::CommonJs => "require",
+                    ModuleKind::Esm => "init",
+                };
+                wrapped[m.id.index()].then(|| fresh.name(&format!("{prefix}_{stem}").into()))
+            })
+            .collect();
+        let required_namespaces = graph
+            .modules
+            .iter()
+            .zip(&stems)
+            .map(|(m, stem)| {
+                if graph.required[m.id.index()] && m.kind == ModuleKind::Esm {
+                    fresh.name(&format!("{stem}_module").into())
+                } else {
+                    Atom::default()
+                }
             })
             .collect();
 
@@ -106,6 +131,7 @@ impl Names {
             symbols,
             namespaces,
             inits,
+            required_namespaces,
             externals,
         }
     }

@@ -16,7 +16,8 @@ use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::graph::{
-    Exports, ImportBinding, ImportKind, ImportRecord, Imported, IndirectExport, Resolution,
+    CommonJsExports, Exports, ImportBinding, ImportKind, ImportRecord, Imported, IndirectExport,
+    ModuleKind, Resolution,
 };
 
 use super::parse::expr_stmt;
@@ -33,15 +34,27 @@ pub struct Analysis {
 }
 
 /// Analyzes and normalizes `ast`. `stem` names the synthesized binding of
-/// `export default <expression>`. Must run inside `GLOBALS.set`.
+/// `export default <expression>`; `defines` are the `--define`
+/// substitutions. Must run inside `GLOBALS.set`.
 pub fn analyze(
     ast: &mut Module,
+    kind: ModuleKind,
     stem: &str,
     top_level_mark: Mark,
     unresolved_mark: Mark,
+    defines: &[Define],
 ) -> Analysis {
     let top_level = SyntaxContext::empty().apply_mark(top_level_mark);
     let unresolved = SyntaxContext::empty().apply_mark(unresolved_mark);
+    if !defines.is_empty() {
+        ast.visit_mut_with(&mut Substitute {
+            defines,
+            unresolved,
+        });
+    }
+    if kind == ModuleKind::CommonJs {
+        return analyze_commonjs(ast, unresolved);
+    }
     let mut a = Analyzer {
         records: Vec::new(),
         imports: Vec::new(),
@@ -66,6 +79,8 @@ pub fn analyze(
         .collect();
 
     let mut top = TopLevel {
+        esm: true,
+        unresolved,
         this_depth: 0,
         await_depth: 0,
         top_level_await: None,
@@ -368,9 +383,14 @@ fn is_anonymous_function_definition(expr: &Expr) -> bool {
     }
 }
 
-/// Finds top-level `await`, replaces top-level `this` with `undefined`, and
-/// records `import('x')` calls.
+/// Records `import('x')` and `require('x')` calls; in an ES module, also
+/// finds top-level `await`, replaces top-level `this` with `undefined`, and
+/// folds `typeof require`, `typeof module` and `typeof exports` to
+/// "undefined", which they are in an ES module under Node (the bundle may
+/// run where they are defined).
 struct TopLevel<'a> {
+    esm: bool,
+    unresolved: SyntaxContext,
     /// Depth of scopes that bind their own `this`.
     this_depth: u32,
     /// Depth of function scopes (arrows included), where `await` is local.
@@ -420,7 +440,21 @@ impl VisitMut for TopLevel<'_> {
 
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         match e {
-            Expr::This(this) if self.this_depth == 0 => {
+            Expr::Unary(UnaryExpr {
+                op: UnaryOp::TypeOf,
+                arg,
+                span,
+            }) if self.esm
+                && matches!(&**arg, Expr::Ident(i) if i.ctxt == self.unresolved
+                    && matches!(&*i.sym, "require" | "module" | "exports")) =>
+            {
+                *e = Expr::Lit(Lit::Str(Str {
+                    span: *span,
+                    value: atom!("undefined").into(),
+                    raw: None,
+                }));
+            }
+            Expr::This(this) if self.esm && self.this_depth == 0 => {
                 *e = Expr::Unary(UnaryExpr {
                     span: this.span,
                     op: UnaryOp::Void,
@@ -431,7 +465,9 @@ impl VisitMut for TopLevel<'_> {
                     }))),
                 });
             }
-            Expr::Await(a) if self.await_depth == 0 && self.top_level_await.is_none() => {
+            Expr::Await(a)
+                if self.esm && self.await_depth == 0 && self.top_level_await.is_none() =>
+            {
                 self.top_level_await = Some(a.span);
                 e.visit_mut_children_with(self);
             }
@@ -448,16 +484,324 @@ impl VisitMut for TopLevel<'_> {
 
     fn visit_mut_call_expr(&mut self, call: &mut CallExpr) {
         call.visit_mut_children_with(self);
-        if let (Callee::Import(_), Some(first)) = (&call.callee, call.args.first()) {
-            if let (None, Expr::Lit(Lit::Str(src))) = (first.spread, &*first.expr) {
-                self.records.push(ImportRecord {
-                    specifier: str_atom(src),
-                    kind: ImportKind::Dynamic,
-                    span: src.span,
-                    resolution: Resolution::External,
-                });
+        if let Some((kind, src)) = import_call(call, self.unresolved) {
+            self.records.push(ImportRecord {
+                specifier: str_atom(src),
+                kind,
+                span: src.span,
+                resolution: Resolution::External,
+            });
+        }
+    }
+}
+
+/// `import('x')` or `require('x')` (Node's `require`, not a local binding)
+/// with a string literal: the kind of record it makes and its specifier.
+pub fn import_call(call: &CallExpr, unresolved: SyntaxContext) -> Option<(ImportKind, &Str)> {
+    let kind = match &call.callee {
+        Callee::Import(_) => ImportKind::Dynamic,
+        Callee::Expr(callee) => match &**callee {
+            Expr::Ident(i) if i.ctxt == unresolved && &*i.sym == "require" => ImportKind::Require,
+            _ => return None,
+        },
+        Callee::Super(_) => return None,
+    };
+    if kind == ImportKind::Require && call.args.len() != 1 {
+        return None;
+    }
+    match call.args.first() {
+        Some(ExprOrSpread { spread: None, expr }) => match &**expr {
+            Expr::Lit(Lit::Str(src)) => Some((kind, src)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A CommonJS module keeps its body as it is: its records are its
+/// `require('x')` and `import('x')` calls, its exports what its code shows
+/// statically. Its top-level names are local to its function, so it has no
+/// symbols of the chunk's; every name it mentions is reserved instead, so
+/// that no chunk-level name the function refers to is shadowed.
+fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
+    let mut records = Vec::new();
+    ast.visit_mut_with(&mut TopLevel {
+        esm: false,
+        unresolved,
+        this_depth: 0,
+        await_depth: 0,
+        top_level_await: None,
+        records: &mut records,
+    });
+    let mut detect = CommonJsDetector {
+        unresolved,
+        records: &records,
+        exports: CommonJsExports::default(),
+        seen: HashSet::new(),
+    };
+    ast.visit_with(&mut detect);
+    let exports = detect.exports;
+    let mut names = AllNames(HashSet::new());
+    ast.visit_with(&mut names);
+    let mut reserved: Vec<Atom> = names.0.into_iter().collect();
+    reserved.sort();
+    Analysis {
+        records,
+        imports: Vec::new(),
+        exports: Exports {
+            commonjs: exports,
+            ..Exports::default()
+        },
+        symbols: Vec::new(),
+        reserved,
+        top_level_await: None,
+    }
+}
+
+struct AllNames(HashSet<Atom>);
+
+impl Visit for AllNames {
+    fn visit_ident(&mut self, ident: &Ident) {
+        if !self.0.contains(&ident.sym) {
+            self.0.insert(ident.sym.clone());
+        }
+    }
+}
+
+/// Finds the exports of a CommonJS module the way Node's cjs-module-lexer
+/// does: assignments to `exports.x` and `module.exports.x`,
+/// `Object.defineProperty(exports, "x", …)`, the keys of an object literal
+/// assigned to `module.exports`, and re-exports of a required module.
+struct CommonJsDetector<'a> {
+    unresolved: SyntaxContext,
+    records: &'a [ImportRecord],
+    exports: CommonJsExports,
+    seen: HashSet<Atom>,
+}
+
+impl CommonJsDetector<'_> {
+    fn is_free(&self, e: &Expr, name: &str) -> bool {
+        matches!(e, Expr::Ident(i) if i.ctxt == self.unresolved && &*i.sym == name)
+    }
+
+    /// `exports` or `module.exports`.
+    fn is_exports(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Member(m) => {
+                self.is_free(&m.obj, "module") && prop_name(&m.prop).as_deref() == Some("exports")
+            }
+            _ => self.is_free(e, "exports"),
+        }
+    }
+
+    fn name(&mut self, name: Atom) {
+        if self.seen.insert(name.clone()) {
+            self.exports.names.push(name);
+        }
+    }
+
+    /// The record of `require('x')`, if `e` is one.
+    fn required_record(&self, e: &Expr) -> Option<usize> {
+        let Expr::Call(call) = e else { return None };
+        let (ImportKind::Require, src) = import_call(call, self.unresolved)? else {
+            return None;
+        };
+        self.records.iter().position(|r| r.span == src.span)
+    }
+}
+
+fn prop_name(prop: &MemberProp) -> Option<Atom> {
+    match prop {
+        MemberProp::Ident(i) => Some(i.sym.clone()),
+        MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
+            Expr::Lit(Lit::Str(s)) => Some(str_atom(s)),
+            _ => None,
+        },
+        MemberProp::PrivateName(_) => None,
+    }
+}
+
+impl Visit for CommonJsDetector<'_> {
+    fn visit_assign_expr(&mut self, a: &AssignExpr) {
+        a.visit_children_with(self);
+        let AssignTarget::Simple(SimpleAssignTarget::Member(target)) = &a.left else {
+            return;
+        };
+        if self.is_exports(&target.obj) {
+            if let Some(name) = prop_name(&target.prop) {
+                self.name(name);
+            }
+            return;
+        }
+        let whole = self.is_free(&target.obj, "module")
+            && prop_name(&target.prop).as_deref() == Some("exports");
+        if !whole {
+            return;
+        }
+        match &*a.right {
+            Expr::Object(object) => {
+                for prop in &object.props {
+                    let key = match prop {
+                        PropOrSpread::Prop(p) => match &**p {
+                            Prop::Shorthand(i) => Some(i.sym.clone()),
+                            Prop::KeyValue(kv) => prop_key(&kv.key),
+                            Prop::Method(m) => prop_key(&m.key),
+                            Prop::Getter(g) => prop_key(&g.key),
+                            _ => None,
+                        },
+                        PropOrSpread::Spread(_) => None,
+                    };
+                    if let Some(key) = key {
+                        self.name(key);
+                    }
+                }
+            }
+            right => {
+                if let Some(record) = self.required_record(right) {
+                    self.exports.reexports.push(record);
+                }
             }
         }
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        call.visit_children_with(self);
+        let Callee::Expr(callee) = &call.callee else {
+            return;
+        };
+        let args: Vec<&Expr> = call.args.iter().map(|a| &*a.expr).collect();
+        match &**callee {
+            // Object.defineProperty(exports, "x", …)
+            Expr::Member(m)
+                if self.is_free(&m.obj, "Object")
+                    && prop_name(&m.prop).as_deref() == Some("defineProperty") =>
+            {
+                if let [target, Expr::Lit(Lit::Str(name)), ..] = args.as_slice() {
+                    if self.is_exports(target) {
+                        self.name(str_atom(name));
+                    }
+                }
+            }
+            // __exportStar(require("x"), exports), __export(require("x")),
+            // tslib.__exportStar(…)
+            callee => {
+                let helper = match callee {
+                    Expr::Ident(i) => Some(i.sym.clone()),
+                    Expr::Member(m) => prop_name(&m.prop),
+                    _ => None,
+                };
+                if matches!(helper.as_deref(), Some("__exportStar" | "__export")) {
+                    if let Some(record) = args.first().and_then(|a| self.required_record(a)) {
+                        self.exports.reexports.push(record);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn prop_key(key: &PropName) -> Option<Atom> {
+    match key {
+        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Str(s) => Some(str_atom(s)),
+        _ => None,
+    }
+}
+
+/// One `--define`: a global name or dotted path and its replacement.
+pub struct Define {
+    pub path: Vec<Atom>,
+    pub value: Expr,
+}
+
+/// Replaces defined globals, then folds `if` and `?:` whose test became a
+/// comparison of two literals, so that `process.env.NODE_ENV === "production"`
+/// keeps only the branch that runs (and only that branch's requires).
+struct Substitute<'a> {
+    defines: &'a [Define],
+    unresolved: SyntaxContext,
+}
+
+impl Substitute<'_> {
+    /// The dotted path `e` reads, if it is rooted in a global.
+    fn path<'e>(&self, e: &'e Expr, out: &mut Vec<&'e Atom>) -> bool {
+        match e {
+            Expr::Ident(i) => {
+                out.push(&i.sym);
+                i.ctxt == self.unresolved
+            }
+            Expr::Member(MemberExpr {
+                obj,
+                prop: MemberProp::Ident(name),
+                ..
+            }) => {
+                let ok = self.path(obj, out);
+                out.push(&name.sym);
+                ok
+            }
+            _ => false,
+        }
+    }
+}
+
+impl VisitMut for Substitute<'_> {
+    fn visit_mut_expr(&mut self, e: &mut Expr) {
+        if matches!(e, Expr::Ident(_) | Expr::Member(_)) {
+            let mut path = Vec::new();
+            if self.path(e, &mut path) {
+                if let Some(define) = self.defines.iter().find(|d| {
+                    d.path.len() == path.len() && d.path.iter().zip(&path).all(|(a, b)| a == *b)
+                }) {
+                    *e = define.value.clone();
+                    return;
+                }
+            }
+        }
+        e.visit_mut_children_with(self);
+        if let Expr::Cond(cond) = e {
+            if let Some(test) = literal_truth(&cond.test) {
+                let chosen = if test { &mut cond.cons } else { &mut cond.alt };
+                *e = std::mem::replace(&mut **chosen, Expr::Invalid(Invalid { span: DUMMY_SP }));
+            }
+        }
+    }
+
+    fn visit_mut_stmt(&mut self, s: &mut Stmt) {
+        s.visit_mut_children_with(self);
+        if let Stmt::If(stmt) = s {
+            if let Some(test) = literal_truth(&stmt.test) {
+                let empty = Stmt::Empty(EmptyStmt { span: DUMMY_SP });
+                *s = if test {
+                    std::mem::replace(&mut *stmt.cons, empty)
+                } else {
+                    stmt.alt
+                        .take()
+                        .map_or(Stmt::Empty(EmptyStmt { span: DUMMY_SP }), |alt| *alt)
+                };
+            }
+        }
+    }
+}
+
+/// The truth of `a === b`, `a !== b`, `a == b`, `a != b` on two string,
+/// boolean or number literals.
+fn literal_truth(e: &Expr) -> Option<bool> {
+    let Expr::Bin(BinExpr {
+        op, left, right, ..
+    }) = e
+    else {
+        return None;
+    };
+    let equal = match (&**left, &**right) {
+        (Expr::Lit(Lit::Str(a)), Expr::Lit(Lit::Str(b))) => a.value == b.value,
+        (Expr::Lit(Lit::Bool(a)), Expr::Lit(Lit::Bool(b))) => a.value == b.value,
+        (Expr::Lit(Lit::Num(a)), Expr::Lit(Lit::Num(b))) => a.value == b.value,
+        _ => return None,
+    };
+    match op {
+        BinaryOp::EqEqEq | BinaryOp::EqEq => Some(equal),
+        BinaryOp::NotEqEq | BinaryOp::NotEq => Some(!equal),
+        _ => None,
     }
 }
 

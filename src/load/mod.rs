@@ -23,12 +23,13 @@ use dashmap::DashMap;
 use swc_common::{Globals, GLOBALS};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::graph::{Module, ModuleId, Resolution};
+use crate::graph::{ImportKind, Interop, Module, ModuleId, Resolution};
 use crate::options::BuildOptions;
 
-pub use analyze::str_atom;
+use analyze::Define;
+pub use analyze::{import_call, str_atom};
 pub use parse::SourceKind;
-use resolve::{ModuleResolver, Resolved};
+use resolve::{FileFacts, ModuleResolver, Resolved};
 
 /// The modules of a build, indexed by discovery id, and the entries' ids.
 pub struct Loaded {
@@ -37,8 +38,16 @@ pub struct Loaded {
 }
 
 enum Task {
-    Load(ModuleId, PathBuf),
+    Load(ModuleId, PathBuf, Source),
     Stop,
+}
+
+/// Where a module's code comes from.
+#[derive(Clone, Copy)]
+enum Source {
+    File(FileFacts),
+    /// `false` in a `browser` field: an empty CommonJS module.
+    Empty,
 }
 
 enum Event {
@@ -53,6 +62,7 @@ enum Event {
 /// What the workers share: the resolver, the claim map and the counters.
 struct Shared {
     resolver: ModuleResolver,
+    defines: Vec<Define>,
     claims: DashMap<PathBuf, ModuleId>,
     next_id: AtomicU32,
     /// Loads claimed and not yet reported.
@@ -68,6 +78,14 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
     let (events, event_queue) = unbounded();
     let shared = Shared {
         resolver: ModuleResolver::new(options),
+        defines: options
+            .defines()
+            .iter()
+            .map(|(key, value)| Define {
+                path: key.split('.').map(Into::into).collect(),
+                value: parse::define_value(value),
+            })
+            .collect(),
         claims: DashMap::new(),
         next_id: AtomicU32::new(0),
         outstanding: AtomicUsize::new(0),
@@ -80,7 +98,10 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
     for entry in &options.entries {
         let path = options.absolute(entry);
         match path.canonicalize() {
-            Ok(path) if path.is_file() => entries.push(shared.claim(path)),
+            Ok(path) if path.is_file() => {
+                let facts = shared.resolver.entry_facts(&path);
+                entries.push(shared.claim(path, Source::File(facts)))
+            }
             _ => diagnostics.push(Diagnostic::error(format!(
                 "entry point not found: {}",
                 entry.display()
@@ -130,12 +151,12 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
 
 impl Shared {
     /// The id of `path`, enqueueing its load if this is the first claim.
-    fn claim(&self, path: PathBuf) -> ModuleId {
+    fn claim(&self, path: PathBuf, source: Source) -> ModuleId {
         let (id, task) = match self.claims.entry(path) {
             Entry::Occupied(e) => (*e.get(), None),
             Entry::Vacant(e) => {
                 let id = ModuleId(self.next_id.fetch_add(1, Ordering::Relaxed));
-                let task = Task::Load(id, e.key().clone());
+                let task = Task::Load(id, e.key().clone(), source);
                 e.insert(id);
                 (id, Some(task))
             }
@@ -149,8 +170,11 @@ impl Shared {
 
     fn work(&self, queue: &Receiver<Task>) {
         for task in queue.iter() {
-            let Task::Load(id, path) = task else { return };
-            let event = match catch_unwind(AssertUnwindSafe(|| self.load_module(id, &path))) {
+            let Task::Load(id, path, source) = task else {
+                return;
+            };
+            let loaded = catch_unwind(AssertUnwindSafe(|| self.load_module(id, &path, source)));
+            let event = match loaded {
                 Ok(Ok((module, problems))) => Event::Loaded(Box::new(module), problems),
                 Ok(Err(problems)) => Event::Failed(problems),
                 Err(panic) => Event::Failed(vec![internal_error(&path, panic)]),
@@ -167,30 +191,60 @@ impl Shared {
         &self,
         id: ModuleId,
         path: &Path,
+        source: Source,
     ) -> Result<(Module, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::error(format!(
-                "could not read {}: {e}",
-                path.display()
-            ))]
-        })?;
-        let kind = SourceKind::of(path);
+        let (text, facts) = match source {
+            Source::File(facts) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    vec![Diagnostic::error(format!(
+                        "could not read {}: {e}",
+                        path.display()
+                    ))]
+                })?;
+                (text, facts)
+            }
+            Source::Empty => (
+                String::new(),
+                FileFacts {
+                    module_type: Some(oxc_resolver::ModuleType::CommonJs),
+                    side_effects: false,
+                },
+            ),
+        };
+        let kind = match source {
+            Source::Empty => SourceKind::JavaScript,
+            Source::File(_) => SourceKind::of(path),
+        };
         let jsx = match kind {
             SourceKind::Tsx | SourceKind::JavaScript => self.resolver.jsx_settings(path),
             _ => Default::default(),
         };
-        let mut parsed = parse::parse(path, kind, source, &jsx)?;
+        let mut parsed = parse::parse(path, kind, text, &jsx, facts.module_type)?;
         let stem = identifier_stem(path);
-        let analysis = analyze::analyze(
+        let mut analysis = analyze::analyze(
             &mut parsed.ast,
+            parsed.kind,
             &stem,
             parsed.top_level_mark,
             parsed.unresolved_mark,
+            &self.defines,
         );
+        if kind == SourceKind::Json {
+            // Node gives a JSON module no named exports, only `default`.
+            analysis.exports.commonjs = Default::default();
+        }
+        let extension = path.extension().and_then(|e| e.to_str());
+        let interop = match (extension, facts.module_type) {
+            (Some("mjs" | "mts"), _) | (_, Some(oxc_resolver::ModuleType::Module)) => Interop::Node,
+            _ => Interop::Babel,
+        };
 
         let mut module = Module {
             id,
             path: path.to_path_buf(),
+            kind: parsed.kind,
+            interop,
+            side_effects: facts.side_effects,
             cm: parsed.cm,
             file: parsed.file,
             ast: parsed.ast,
@@ -208,14 +262,24 @@ impl Shared {
     /// Resolves each distinct specifier of `module` once and claims what it
     /// leads to. A specifier that fails is reported at every place it is used.
     fn resolve_records(&self, module: &mut Module) -> Vec<Diagnostic> {
-        let dir = module.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let mut outcomes: HashMap<swc_atoms::Atom, Result<Resolution, (String, Option<String>)>> =
-            HashMap::new();
+        type Outcome = Result<Resolution, (String, Option<String>)>;
+        let mut outcomes: HashMap<(swc_atoms::Atom, bool), Outcome> = HashMap::new();
         let mut problems = Vec::new();
         for record in &mut module.records {
-            let outcome = outcomes.entry(record.specifier.clone()).or_insert_with(|| {
-                match self.resolver.resolve(&dir, &record.specifier) {
-                    Resolved::Path(path) => Ok(Resolution::Module(self.claim(path))),
+            // `require` resolves with other conditions than `import`.
+            let is_require = record.kind == ImportKind::Require;
+            let key = (record.specifier.clone(), is_require);
+            let outcome = outcomes.entry(key).or_insert_with(|| {
+                match self
+                    .resolver
+                    .resolve(&module.path, &record.specifier, record.kind)
+                {
+                    Resolved::Path(path, facts) => {
+                        Ok(Resolution::Module(self.claim(path, Source::File(facts))))
+                    }
+                    Resolved::Empty(path) => {
+                        Ok(Resolution::Module(self.claim(path, Source::Empty)))
+                    }
                     Resolved::External => Ok(Resolution::External),
                     Resolved::Failed { reason, hint } => Err((reason, hint)),
                 }

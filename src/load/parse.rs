@@ -4,16 +4,24 @@
 
 use std::path::Path;
 
+use oxc_resolver::ModuleType;
 use swc_common::comments::SingleThreadedComments;
 use swc_common::sync::Lrc;
 use swc_common::{FileName, Mark, SourceFile, SourceMap, Span, Spanned, DUMMY_SP};
-use swc_ecma_ast::{EsVersion, Expr, ExprStmt, Module, ModuleItem, Program, Stmt};
-use swc_ecma_parser::{parse_file_as_expr, parse_file_as_module, EsSyntax, Syntax, TsSyntax};
+use swc_ecma_ast::{
+    AssignExpr, AssignOp, AssignTarget, EsVersion, Expr, ExprStmt, Ident, MemberExpr, MemberProp,
+    Module, ModuleItem, Program, Script, SimpleAssignTarget, Stmt,
+};
+use swc_ecma_parser::{
+    parse_file_as_commonjs, parse_file_as_expr, parse_file_as_module, parse_file_as_program,
+    EsSyntax, Syntax, TsSyntax,
+};
 use swc_ecma_transforms_base::resolver;
 use swc_ecma_transforms_react::{react, Options as JsxOptions, Runtime};
 use swc_ecma_transforms_typescript::{tsx, typescript, Config as TsConfig, TsxConfig};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::graph::ModuleKind;
 
 /// How JSX is lowered for one file, from the nearest `tsconfig.json`.
 /// A `/** @jsx h */` pragma in the file itself overrides it (swc reads it).
@@ -66,9 +74,22 @@ impl SourceKind {
     }
 }
 
+/// How a file is parsed: which goal symbol, as Node would load it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Goal {
+    Module,
+    /// A CommonJS module: a function body, in sloppy mode.
+    CommonJs,
+    /// A `.js` file no `type` field governs: an ES module if it has module
+    /// syntax, CommonJS otherwise.
+    Detect,
+}
+
 /// A parsed and transformed module, with the marks its identifiers carry.
 pub struct Parsed {
+    /// A CommonJS module's statements are kept as module items too.
     pub ast: Module,
+    pub kind: ModuleKind,
     /// The module's own source map: one file, so parsing never contends on
     /// a shared one.
     pub cm: Lrc<SourceMap>,
@@ -77,57 +98,120 @@ pub struct Parsed {
     pub top_level_mark: Mark,
 }
 
-/// Parses `source` (already read once) as the kind its extension says.
+/// Parses `source` (already read once) as the kind its extension says, as
+/// an ES module or a CommonJS module as Node would load it (`module_type`:
+/// what the nearest package.json's `type` makes of the file).
 /// Must run inside `GLOBALS.set`.
 pub fn parse(
     path: &Path,
     kind: SourceKind,
     source: String,
     jsx: &JsxSettings,
+    module_type: Option<ModuleType>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(Lrc::new(FileName::Real(path.to_path_buf())), source);
     let comments = SingleThreadedComments::default();
-    let mut recovered = Vec::new();
 
-    let parsed = if kind == SourceKind::Json {
-        parse_file_as_expr(
-            &file,
-            Syntax::Es(Default::default()),
-            EsVersion::latest(),
-            None,
-            &mut recovered,
-        )
-        .map(json_module)
-    } else {
-        parse_file_as_module(
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let goal = match (kind, extension) {
+        (SourceKind::Json, _) => Goal::CommonJs,
+        (_, "cjs" | "cts") => Goal::CommonJs,
+        (_, "mjs" | "mts") => Goal::Module,
+        (SourceKind::TypeScript | SourceKind::Tsx, _) => Goal::Module,
+        _ => match module_type {
+            Some(ModuleType::Module) => Goal::Module,
+            Some(ModuleType::CommonJs) => Goal::CommonJs,
+            _ => Goal::Detect,
+        },
+    };
+
+    let syntax_errors = |errors: Vec<swc_ecma_parser::error::Error>| -> Vec<Diagnostic> {
+        errors
+            .into_iter()
+            .map(|e| syntax_error(path, &file, e.span(), &e.kind().msg()))
+            .collect()
+    };
+    let parse_module = || -> Result<Program, Vec<Diagnostic>> {
+        let mut recovered = Vec::new();
+        let parsed = parse_file_as_module(
             &file,
             kind.syntax(),
             EsVersion::latest(),
             Some(&comments),
             &mut recovered,
-        )
+        );
+        finish(parsed.map(Program::Module), recovered, &syntax_errors)
+    };
+    let parse_commonjs = || -> Result<Program, Vec<Diagnostic>> {
+        let mut recovered = Vec::new();
+        let parsed = parse_file_as_commonjs(
+            &file,
+            kind.syntax(),
+            EsVersion::latest(),
+            Some(&comments),
+            &mut recovered,
+        );
+        finish(parsed.map(Program::Script), recovered, &syntax_errors)
     };
 
-    let mut errors: Vec<Diagnostic> = recovered
-        .into_iter()
-        .map(|e| syntax_error(path, &file, e.span(), &e.kind().msg()))
-        .collect();
-    let ast = match parsed {
-        Ok(ast) => ast,
-        Err(e) => {
-            errors.insert(0, syntax_error(path, &file, e.span(), &e.kind().msg()));
-            return Err(errors);
+    let (program, module_kind) = if kind == SourceKind::Json {
+        let mut recovered = Vec::new();
+        let parsed = parse_file_as_expr(
+            &file,
+            Syntax::Es(Default::default()),
+            EsVersion::latest(),
+            None,
+            &mut recovered,
+        );
+        let program = finish(parsed.map(json_module), recovered, &syntax_errors)?;
+        (program, ModuleKind::CommonJs)
+    } else {
+        match goal {
+            Goal::Module => (parse_module()?, ModuleKind::Esm),
+            Goal::CommonJs => (parse_commonjs()?, ModuleKind::CommonJs),
+            Goal::Detect => {
+                // Only a file that mentions `import` or `export` can have
+                // import or export declarations; the rest is parsed as
+                // CommonJS first. A file that only parses as a module (a
+                // top-level await, say) is one, as Node's detection has it.
+                let text = file.src.as_str();
+                let module_first = text.contains("import") || text.contains("export");
+                let program = if module_first {
+                    let mut recovered = Vec::new();
+                    let parsed = parse_file_as_program(
+                        &file,
+                        kind.syntax(),
+                        EsVersion::latest(),
+                        Some(&comments),
+                        &mut recovered,
+                    );
+                    finish(parsed, recovered, &syntax_errors)
+                } else {
+                    Err(Vec::new())
+                };
+                match program {
+                    Ok(Program::Module(m)) => (Program::Module(m), ModuleKind::Esm),
+                    other => match parse_commonjs() {
+                        Ok(program) => (program, ModuleKind::CommonJs),
+                        Err(errors) => match parse_module() {
+                            Ok(program) => (program, ModuleKind::Esm),
+                            // Report what the first parse found.
+                            Err(_) => match other {
+                                Err(first) if !first.is_empty() => return Err(first),
+                                _ => return Err(errors),
+                            },
+                        },
+                    },
+                }
+            }
         }
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let mut program = program;
 
     let unresolved_mark = Mark::new();
     let top_level_mark = Mark::new();
     let is_ts = matches!(kind, SourceKind::TypeScript | SourceKind::Tsx);
-    let mut program = Program::Module(ast);
     program.mutate(resolver(unresolved_mark, top_level_mark, is_ts));
 
     let ts_config = TsConfig {
@@ -165,11 +249,21 @@ pub fn parse(
         ));
     }
 
-    let Program::Module(ast) = program else {
-        unreachable!("a module stays a module through the transforms")
+    let ast = match program {
+        Program::Module(ast) => ast,
+        Program::Script(Script {
+            span,
+            body,
+            shebang,
+        }) => Module {
+            span,
+            body: body.into_iter().map(ModuleItem::Stmt).collect(),
+            shebang,
+        },
     };
     Ok(Parsed {
         ast,
+        kind: module_kind,
         cm,
         file,
         unresolved_mark,
@@ -191,20 +285,44 @@ fn jsx_options(jsx: &JsxSettings) -> JsxOptions {
     }
 }
 
-/// A JSON file becomes a module whose default export is its value. The
-/// analysis turns the `export default` into a binding like any other.
-fn json_module(expr: Box<Expr>) -> Module {
-    use swc_ecma_ast::{ExportDefaultExpr, ModuleDecl};
-    Module {
-        span: DUMMY_SP,
-        body: vec![ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(
-            ExportDefaultExpr {
-                span: DUMMY_SP,
-                expr,
-            },
-        ))],
-        shebang: None,
+/// Turns a parse result and the errors the parser recovered from into the
+/// program or every error, first the fatal one.
+fn finish(
+    parsed: Result<Program, swc_ecma_parser::error::Error>,
+    recovered: Vec<swc_ecma_parser::error::Error>,
+    syntax_errors: &dyn Fn(Vec<swc_ecma_parser::error::Error>) -> Vec<Diagnostic>,
+) -> Result<Program, Vec<Diagnostic>> {
+    let mut errors = syntax_errors(recovered);
+    match parsed {
+        Ok(program) if errors.is_empty() => Ok(program),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.insert(0, syntax_errors(vec![e]).remove(0));
+            Err(errors)
+        }
     }
+}
+
+/// A JSON file is what Node makes of it: a CommonJS module whose
+/// `module.exports` is the value. (`import` of it gives that value as the
+/// default export.)
+fn json_module(expr: Box<Expr>) -> Program {
+    let unbound = |name: &str| Box::new(Expr::Ident(Ident::new_no_ctxt(name.into(), DUMMY_SP)));
+    let target = MemberExpr {
+        span: DUMMY_SP,
+        obj: unbound("module"),
+        prop: MemberProp::Ident(swc_ecma_ast::IdentName::new("exports".into(), DUMMY_SP)),
+    };
+    Program::Script(Script {
+        span: DUMMY_SP,
+        body: vec![expr_stmt(Expr::Assign(AssignExpr {
+            span: DUMMY_SP,
+            op: AssignOp::Assign,
+            left: AssignTarget::Simple(SimpleAssignTarget::Member(target)),
+            right: expr,
+        }))],
+        shebang: None,
+    })
 }
 
 fn syntax_error(path: &Path, file: &SourceFile, span: Span, message: &str) -> Diagnostic {
@@ -216,6 +334,27 @@ pub fn location(path: &Path, file: &SourceFile, span: Span) -> Location {
     let start = span.lo.0.saturating_sub(file.start_pos.0) as usize;
     let end = span.hi.0.saturating_sub(file.start_pos.0) as usize;
     Location::from_offsets(path, &file.src, start, end)
+}
+
+/// The expression a `--define` value stands for: JSON, or an identifier or
+/// dotted path (validated by the options).
+pub fn define_value(text: &str) -> Expr {
+    let cm: Lrc<SourceMap> = Default::default();
+    let file = cm.new_source_file(Lrc::new(FileName::Anon), format!("({text})"));
+    let mut recovered = Vec::new();
+    match parse_file_as_expr(
+        &file,
+        Syntax::Es(Default::default()),
+        EsVersion::latest(),
+        None,
+        &mut recovered,
+    ) {
+        Ok(expr) => match *expr {
+            Expr::Paren(p) => *p.expr,
+            other => other,
+        },
+        Err(_) => Expr::Ident(Ident::new_no_ctxt("undefined".into(), DUMMY_SP)),
+    }
 }
 
 /// An expression statement, for code the analysis synthesizes.

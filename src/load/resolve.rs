@@ -3,16 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{
+    ModuleType, Resolution, ResolveError, ResolveOptions, Resolver, SideEffects, TsconfigDiscovery,
+};
 
+use crate::graph::ImportKind;
 use crate::options::{BuildOptions, Platform};
 
 use super::parse::JsxSettings;
 
 /// What a specifier resolves to.
 pub enum Resolved {
-    Path(PathBuf),
+    Path(PathBuf, FileFacts),
     External,
+    /// `false` in a package's `browser` field: the module is empty.
+    Empty(PathBuf),
     /// Why it could not be resolved, and what might help.
     Failed {
         reason: String,
@@ -20,27 +25,53 @@ pub enum Resolved {
     },
 }
 
+/// What the package around a file says about it.
+#[derive(Clone, Copy, Debug)]
+pub struct FileFacts {
+    /// Whether Node loads the file as an ES module, a CommonJS module, or
+    /// decides by its syntax (`None`: no `type` field governs it).
+    pub module_type: Option<ModuleType>,
+    /// False when the package's `sideEffects` leaves the file out.
+    pub side_effects: bool,
+}
+
 pub struct ModuleResolver {
-    resolver: Resolver,
+    /// For `import` and `export … from`: the `import` condition.
+    import: Resolver,
+    /// For `require()`: the `require` condition, and no `module` main field.
+    require: Resolver,
     platform: Platform,
     external: Vec<String>,
+    /// `--external ./path` patterns, as real paths.
+    external_paths: Vec<PathBuf>,
 }
 
 impl ModuleResolver {
     pub fn new(options: &BuildOptions) -> ModuleResolver {
-        let (conditions, main_fields): (&[&str], &[&str]) = match options.platform {
-            Platform::Browser => (
-                &["browser", "import", "module", "default"],
-                &["browser", "module", "main"],
-            ),
-            Platform::Node => (
-                &["node", "import", "module", "default"],
-                &["module", "main"],
-            ),
-            Platform::Neutral => (&["import", "module", "default"], &["module", "main"]),
-        };
         let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let resolver = Resolver::new(ResolveOptions {
+        let platform_condition: &[&str] = match options.platform {
+            Platform::Browser => &["browser"],
+            Platform::Node => &["node"],
+            Platform::Neutral => &[],
+        };
+        let conditions = |kind: &str| {
+            let mut list = strings(platform_condition);
+            list.push(kind.to_string());
+            list.push("default".to_string());
+            list.extend(options.conditions.iter().cloned());
+            list
+        };
+        let main_fields: &[&str] = match options.platform {
+            Platform::Browser => &["browser", "module", "main"],
+            Platform::Node | Platform::Neutral => &["module", "main"],
+        };
+        let external_paths = options
+            .external
+            .iter()
+            .filter(|p| is_path_pattern(p))
+            .filter_map(|p| options.absolute(Path::new(p)).canonicalize().ok())
+            .collect();
+        let import_options = ResolveOptions {
             cwd: Some(options.cwd.clone()),
             tsconfig: Some(TsconfigDiscovery::Auto),
             extensions: strings(&[
@@ -52,7 +83,7 @@ impl ModuleResolver {
                 (".mjs".into(), strings(&[".mjs", ".mts"])),
                 (".cjs".into(), strings(&[".cjs", ".cts"])),
             ],
-            condition_names: strings(conditions),
+            condition_names: conditions("import"),
             main_fields: strings(main_fields),
             alias_fields: if options.platform == Platform::Browser {
                 vec![vec!["browser".into()]]
@@ -60,22 +91,52 @@ impl ModuleResolver {
                 vec![]
             },
             builtin_modules: true,
+            module_type: true,
+            // Symlinked packages (pnpm) are one module, by real path.
+            symlinks: true,
             ..ResolveOptions::default()
-        });
+        };
+        let require_options = ResolveOptions {
+            condition_names: conditions("require"),
+            main_fields: strings(
+                &main_fields
+                    .iter()
+                    .copied()
+                    .filter(|f| *f != "module")
+                    .collect::<Vec<_>>(),
+            ),
+            ..import_options.clone()
+        };
+        let import = Resolver::new(import_options);
+        let require = import.clone_with_options(require_options);
         ModuleResolver {
-            resolver,
+            import,
+            require,
             platform: options.platform,
             external: options.external.clone(),
+            external_paths,
         }
     }
 
-    /// Resolves `specifier` imported from a file in `dir`.
-    pub fn resolve(&self, dir: &Path, specifier: &str) -> Resolved {
+    /// Resolves `specifier` as `kind` imports it from the file `importer`.
+    pub fn resolve(&self, importer: &Path, specifier: &str, kind: ImportKind) -> Resolved {
         if self.is_external(specifier) {
             return Resolved::External;
         }
-        match self.resolver.resolve(dir, specifier) {
-            Ok(resolution) => Resolved::Path(resolution.into_path_buf()),
+        let resolver = match kind {
+            ImportKind::Require => &self.require,
+            _ => &self.import,
+        };
+        match resolver.resolve_file(importer, specifier) {
+            Ok(resolution) => {
+                let facts = facts_of(&resolution);
+                let path = resolution.into_path_buf();
+                if self.is_external_path(&path) {
+                    return Resolved::External;
+                }
+                Resolved::Path(path, facts)
+            }
+            Err(ResolveError::Ignored(path)) => Resolved::Empty(path),
             Err(ResolveError::Builtin { resolved, .. }) => {
                 if self.platform == Platform::Node {
                     Resolved::External
@@ -100,9 +161,26 @@ impl ModuleResolver {
         }
     }
 
+    /// The facts of an entry point, found by resolving it from its folder.
+    pub fn entry_facts(&self, path: &Path) -> FileFacts {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        match name.and_then(|n| self.import.resolve(dir, &format!("./{n}")).ok()) {
+            Some(resolution) => facts_of(&resolution),
+            None => FileFacts {
+                module_type: None,
+                side_effects: true,
+            },
+        }
+    }
+
+    /// `--external` patterns: exact package names and `pkg/*` subpaths
+    /// match bare specifiers; patterns starting with `.` or `/` are paths,
+    /// matched against the resolved file.
     fn is_external(&self, specifier: &str) -> bool {
         self.external
             .iter()
+            .filter(|pattern| !is_path_pattern(pattern))
             .any(|pattern| match pattern.strip_suffix("/*") {
                 Some(prefix) => specifier
                     .strip_prefix(prefix)
@@ -111,9 +189,13 @@ impl ModuleResolver {
             })
     }
 
+    fn is_external_path(&self, path: &Path) -> bool {
+        self.external_paths.iter().any(|p| p == path)
+    }
+
     /// JSX settings from the `tsconfig.json` that governs `path`.
     pub fn jsx_settings(&self, path: &Path) -> JsxSettings {
-        let Ok(Some(tsconfig)) = self.resolver.find_tsconfig(path) else {
+        let Ok(Some(tsconfig)) = self.import.find_tsconfig(path) else {
             return JsxSettings::default();
         };
         let options = &tsconfig.compiler_options;
@@ -123,6 +205,69 @@ impl ModuleResolver {
             fragment: options.jsx_fragment_factory.clone(),
             import_source: options.jsx_import_source.clone(),
         }
+    }
+}
+
+fn is_path_pattern(pattern: &str) -> bool {
+    pattern.starts_with('.') || pattern.starts_with('/')
+}
+
+fn facts_of(resolution: &Resolution) -> FileFacts {
+    let side_effects = match resolution.package_json() {
+        Some(package) => match package.side_effects() {
+            None | Some(SideEffects::Bool(true)) => true,
+            Some(SideEffects::Bool(false)) => false,
+            Some(SideEffects::String(glob)) => {
+                matches_side_effects(package.directory(), resolution.path(), &[glob])
+            }
+            Some(SideEffects::Array(globs)) => {
+                matches_side_effects(package.directory(), resolution.path(), &globs)
+            }
+        },
+        None => true,
+    };
+    FileFacts {
+        module_type: resolution.module_type(),
+        side_effects,
+    }
+}
+
+/// Whether `file` is one of the package's files with side effects. As
+/// bundlers read the field, a pattern without a `/` matches a file name in
+/// any folder.
+fn matches_side_effects(package_dir: &Path, file: &Path, globs: &[&str]) -> bool {
+    let Ok(relative) = file.strip_prefix(package_dir) else {
+        return true;
+    };
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    globs.iter().any(|glob| {
+        let glob = glob.trim_start_matches("./");
+        if glob.contains('/') {
+            glob_matches(glob.as_bytes(), relative.as_bytes())
+        } else {
+            relative
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| glob_matches(glob.as_bytes(), name.as_bytes()))
+        }
+    })
+}
+
+/// `*` matches within a path segment, `**` across segments, `?` one byte.
+fn glob_matches(glob: &[u8], text: &[u8]) -> bool {
+    match glob {
+        [] => text.is_empty(),
+        [b'*', b'*', rest @ ..] => {
+            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            (0..=text.len())
+                .any(|i| (i == 0 || text[i - 1] == b'/') && glob_matches(rest, &text[i..]))
+                || glob_matches(rest, text)
+        }
+        [b'*', rest @ ..] => (0..=text.len())
+            .take_while(|&i| i == 0 || text[i - 1] != b'/')
+            .any(|i| glob_matches(rest, &text[i..])),
+        [b'?', rest @ ..] => !text.is_empty() && text[0] != b'/' && glob_matches(rest, &text[1..]),
+        [c, rest @ ..] => text.first() == Some(c) && glob_matches(rest, &text[1..]),
     }
 }
 
