@@ -84,6 +84,9 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             .any(|m| graph.wrapped[m.id.index()] && m.kind == ModuleKind::Esm),
         commonjs: graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs),
         default: printed.iter().any(|p| p.uses_default),
+        require: uses_require,
+        // An ES module on Node makes its own `require`.
+        create_require: format == Format::Esm && options.platform == Platform::Node,
         export: format == Format::Cjs && !entry_members.is_empty(),
         import: format != Format::Esm && !link.names.externals.is_empty(),
     };
@@ -93,14 +96,6 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         Format::Esm => {
             for (specifier, name) in &link.names.externals {
                 let _ = writeln!(out, "import * as {name} from {};", js_string(specifier));
-            }
-            // Code that calls Node's `require` (built-ins, externals) gets
-            // one, as an ES module on Node can.
-            if uses_require && options.platform == Platform::Node {
-                out.push_str(
-                    "import { createRequire as __createRequire } from \"module\";\n\
-                     const require = __createRequire(import.meta.url);\n",
-                );
             }
         }
         Format::Cjs => {

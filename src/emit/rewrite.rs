@@ -68,7 +68,7 @@ impl<'a> Rewriter<'a> {
     fn require_call(&mut self, record: usize) -> Option<Expr> {
         let Resolution::Module(target) = self.graph.module(self.module).records[record].resolution
         else {
-            self.uses_require = true;
+            // Left to `__require`, which the identifier becomes.
             return None;
         };
         if self.graph.module(target).kind == ModuleKind::CommonJs {
@@ -77,7 +77,26 @@ impl<'a> Rewriter<'a> {
         let init = self.link.names.inits[target.index()]
             .clone()
             .expect("required modules have initializers");
-        let value = if self.link.tables.adds_es_module_flag(self.graph, target) {
+        let module_exports = self.link.tables.resolve_export(
+            self.graph,
+            target,
+            &"module.exports".into(),
+            &mut Default::default(),
+        );
+        let value = if let Ok(r) = module_exports {
+            // `export { x as "module.exports" }`: what `require` returns.
+            let value = self.ref_expr(&r);
+            return Some(Expr::Paren(ParenExpr {
+                span: DUMMY_SP,
+                expr: Box::new(Expr::Seq(SeqExpr {
+                    span: DUMMY_SP,
+                    exprs: vec![
+                        Box::new(call(Expr::Ident(ident(init)), vec![])),
+                        Box::new(value),
+                    ],
+                })),
+            }));
+        } else if self.link.tables.adds_es_module_flag(self.graph, target) {
             self.required_namespaces.insert(target);
             self.link.names.required_namespaces[target.index()].clone()
         } else {
@@ -307,7 +326,10 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_ident(&mut self, i: &mut Ident) {
         if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
             i.sym = name.clone();
-        } else if &*i.sym == "require" {
+        } else if &*i.sym == "require" && i.ctxt == self.graph.module(self.module).unresolved {
+            // Node's `require`: the chunk's `__require`.
+            i.sym = "__require".into();
+            i.ctxt = SyntaxContext::empty();
             self.uses_require = true;
         }
     }

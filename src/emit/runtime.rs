@@ -11,6 +11,10 @@ pub struct Helpers {
     pub commonjs: bool,
     /// `__default`: the default export of code transpiled for bundlers.
     pub default: bool,
+    /// `__require`: Node's `require`. `create_require` makes it with
+    /// `createRequire(import.meta.url)`: ES module output for Node.
+    pub require: bool,
+    pub create_require: bool,
     /// `__export`: defines live export getters on `module.exports`.
     pub export: bool,
     /// `__import`: an ES module view of a `require`d external.
@@ -35,8 +39,32 @@ const LAZY: &str =
 /// Runs a CommonJS module's function at the first call, with `this` and
 /// `exports` set to `module.exports`, and returns `module.exports`. The
 /// module object exists before the function runs, so a circular `require`
-/// gets the exports as far as they are, as in Node.
-const COMMONJS: &str = "var __commonJS = (body, module) => () => (module || body.call((module = { exports: {} }).exports, module.exports, module), module.exports);\n";
+/// gets the exports as far as they are, as in Node; a module that throws is
+/// forgotten, so the next `require` runs it again, as in Node.
+const COMMONJS: &str = r#"var __commonJS = (body, module) => () => {
+  if (!module) {
+    module = { exports: {} };
+    try {
+      body.call(module.exports, module.exports, module);
+    } catch (error) {
+      module = void 0;
+      throw error;
+    }
+  }
+  return module.exports;
+};
+"#;
+
+/// Node's `require`, for what the bundle does not contain: built-ins,
+/// externals, and specifiers computed at run time. Where there is none (a
+/// browser), calling it throws.
+const REQUIRE: &str = r#"var __require = typeof require !== "undefined" ? require : (id) => {
+  throw new Error('Dynamic require of "' + id + '" is not supported');
+};
+"#;
+
+/// The same on Node in an ES module, which has no `require` of its own.
+const CREATE_REQUIRE: &str = "import { createRequire as __createRequire } from \"module\";\nvar __require = __createRequire(import.meta.url);\n";
 
 /// `import x from` a module transpiled for bundlers: its `exports.default`
 /// when it sets `__esModule`, else `module.exports`.
@@ -64,6 +92,13 @@ impl Helpers {
         }
         if self.lazy {
             out.push_str(LAZY);
+        }
+        if self.require {
+            out.push_str(if self.create_require {
+                CREATE_REQUIRE
+            } else {
+                REQUIRE
+            });
         }
         if self.commonjs {
             out.push_str(COMMONJS);

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use swc_atoms::Atom;
 use swc_common::sync::Lrc;
-use swc_common::{SourceFile, SourceMap, Span};
+use swc_common::{SourceFile, SourceMap, Span, SyntaxContext};
 use swc_ecma_ast::{Id, Module as Ast};
 
 pub use exec_order::ExecOrder;
@@ -171,6 +171,9 @@ pub struct Module {
     pub reserved: Vec<Atom>,
     /// The first top-level `await`, if any.
     pub top_level_await: Option<Span>,
+    /// The syntax context of identifiers that refer to globals (no binding
+    /// in the module), such as Node's `require`.
+    pub unresolved: SyntaxContext,
 }
 
 /// All modules of a build, indexed by [`ModuleId`], in execution order.

@@ -18,6 +18,7 @@ const ALWAYS_RESERVED: &[&str] = &[
     "__commonJS",
     "__default",
     "__createRequire",
+    "__require",
     "__import",
     "__export",
     "undefined",

@@ -254,6 +254,7 @@ impl Shared {
             symbols: analysis.symbols,
             reserved: analysis.reserved,
             top_level_await: analysis.top_level_await,
+            unresolved: swc_common::SyntaxContext::empty().apply_mark(parsed.unresolved_mark),
         };
         let problems = self.resolve_records(&mut module);
         Ok((module, problems))

@@ -9,8 +9,9 @@ use swc_common::comments::SingleThreadedComments;
 use swc_common::sync::Lrc;
 use swc_common::{FileName, Mark, SourceFile, SourceMap, Span, Spanned, DUMMY_SP};
 use swc_ecma_ast::{
-    AssignExpr, AssignOp, AssignTarget, EsVersion, Expr, ExprStmt, Ident, MemberExpr, MemberProp,
-    Module, ModuleItem, Program, Script, SimpleAssignTarget, Stmt,
+    AssignExpr, AssignOp, AssignTarget, ComputedPropName, EsVersion, Expr, ExprStmt, Ident, Lit,
+    MemberExpr, MemberProp, Module, ModuleItem, Program, PropName, Script, SimpleAssignTarget,
+    Stmt,
 };
 use swc_ecma_parser::{
     parse_file_as_commonjs, parse_file_as_expr, parse_file_as_module, parse_file_as_program,
@@ -19,6 +20,7 @@ use swc_ecma_parser::{
 use swc_ecma_transforms_base::resolver;
 use swc_ecma_transforms_react::{react, Options as JsxOptions, Runtime};
 use swc_ecma_transforms_typescript::{tsx, typescript, Config as TsConfig, TsxConfig};
+use swc_ecma_visit::{VisitMut, VisitMutWith};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::ModuleKind;
@@ -306,7 +308,8 @@ fn finish(
 /// A JSON file is what Node makes of it: a CommonJS module whose
 /// `module.exports` is the value. (`import` of it gives that value as the
 /// default export.)
-fn json_module(expr: Box<Expr>) -> Program {
+fn json_module(mut expr: Box<Expr>) -> Program {
+    expr.visit_mut_with(&mut JsonProtoKeys);
     let unbound = |name: &str| Box::new(Expr::Ident(Ident::new_no_ctxt(name.into(), DUMMY_SP)));
     let target = MemberExpr {
         span: DUMMY_SP,
@@ -334,6 +337,23 @@ pub fn location(path: &Path, file: &SourceFile, span: Span) -> Location {
     let start = span.lo.0.saturating_sub(file.start_pos.0) as usize;
     let end = span.hi.0.saturating_sub(file.start_pos.0) as usize;
     Location::from_offsets(path, &file.src, start, end)
+}
+
+/// `"__proto__": …` in JSON is an own property; in an object literal it
+/// would set the prototype, unless the key is computed.
+struct JsonProtoKeys;
+
+impl VisitMut for JsonProtoKeys {
+    fn visit_mut_prop_name(&mut self, key: &mut PropName) {
+        if let PropName::Str(s) = key {
+            if s.value.as_atom().is_some_and(|a| &**a == "__proto__") {
+                *key = PropName::Computed(ComputedPropName {
+                    span: s.span,
+                    expr: Box::new(Expr::Lit(Lit::Str(s.clone()))),
+                });
+            }
+        }
+    }
 }
 
 /// The expression a `--define` value stands for: JSON, or an identifier or

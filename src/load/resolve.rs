@@ -96,7 +96,10 @@ impl ModuleResolver {
             symlinks: true,
             ..ResolveOptions::default()
         };
+        // `require` adds the extensions Node adds (and TypeScript's), never
+        // `.mjs` or `.cjs`.
         let require_options = ResolveOptions {
+            extensions: strings(&[".js", ".json", ".jsx", ".ts", ".tsx"]),
             condition_names: conditions("require"),
             main_fields: strings(
                 &main_fields
