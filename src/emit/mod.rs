@@ -91,47 +91,49 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         import: format != Format::Esm && !link.names.externals.is_empty(),
     };
 
-    let mut out = String::new();
-    match format {
-        Format::Esm => {
-            for (specifier, name) in &link.names.externals {
-                let _ = writeln!(out, "import * as {name} from {};", js_string(specifier));
-            }
-        }
-        Format::Cjs => {
-            out.push_str("\"use strict\";\n");
-        }
-        Format::Iife => {
-            if let Some(name) = &options.global_name {
-                let _ = write!(out, "{} = ", global_assignment_target(name));
-            }
-            out.push_str("(() => {\n\"use strict\";\n");
-        }
-    }
-    out.push_str(&helpers.code());
+    // CommonJS modules run in sloppy mode unless they say otherwise, and ES
+    // modules in strict mode. An ES module chunk is strict throughout; the
+    // other formats put the CommonJS functions in a sloppy outer scope and
+    // everything else in a strict inner one. Names the CommonJS code uses
+    // from the inner scope are declared outside and assigned inside.
+    let split =
+        format != Format::Esm && graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs);
+    let shared = if split {
+        shared_names(graph, link)
+    } else {
+        BTreeSet::new()
+    };
+
+    // The strict part: everything but the helpers and CommonJS functions.
+    let mut inner = String::new();
     if format != Format::Esm {
-        external_requires(&mut out, link);
+        external_requires(&mut inner, link);
     }
     if format == Format::Cjs && !entry_members.is_empty() {
-        let _ = writeln!(out, "__export(module.exports, {{");
+        let _ = writeln!(inner, "__export(module.exports, {{");
         for (name, r) in &entry_members {
             let _ = writeln!(
-                out,
+                inner,
                 "  {}: () => {},",
                 property_key(name),
                 ref_text(link, r)
             );
         }
-        out.push_str(
+        inner.push_str(
             "});\nObject.defineProperty(module.exports, \"__esModule\", { value: true });\n",
         );
     }
-    out.push_str(&namespace_decls);
+    inner.push_str(&namespace_decls);
     // Initializers are defined first: eager code, and any `import()` or
     // `require()` in it, may call them.
+    let mut commonjs = String::new();
     for (m, p) in graph.modules.iter().zip(&printed) {
         if graph.wrapped[m.id.index()] {
-            out.push_str(&p.code);
+            if m.kind == ModuleKind::CommonJs && split {
+                commonjs.push_str(&p.code);
+            } else {
+                inner.push_str(&p.code);
+            }
         }
     }
     for (m, p) in graph.modules.iter().zip(&printed) {
@@ -144,9 +146,9 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             let init = link.names.inits[id]
                 .as_ref()
                 .expect("wrapped modules have initializers");
-            let _ = writeln!(out, "{init}();");
+            let _ = writeln!(inner, "{init}();");
         } else {
-            out.push_str(&p.code);
+            inner.push_str(&p.code);
         }
     }
     let entry_exports = || {
@@ -159,7 +161,7 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         Format::Esm => {
             if link.async_eval[entry.index()] {
                 let _ = writeln!(
-                    out,
+                    inner,
                     "await {};",
                     link.names.inits[entry.index()]
                         .as_ref()
@@ -167,26 +169,112 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
                 );
             }
             if entry_is_commonjs {
-                let _ = writeln!(out, "export default {};", entry_exports());
+                let _ = writeln!(inner, "export default {};", entry_exports());
             } else {
-                esm_exports(&mut out, link, &entry_members)
+                esm_exports(&mut inner, link, &entry_members)
             }
         }
         Format::Cjs => {
             if entry_is_commonjs {
-                let _ = writeln!(out, "module.exports = {};", entry_exports());
+                let _ = writeln!(inner, "module.exports = {};", entry_exports());
             }
         }
         Format::Iife => {
             if options.global_name.is_some() {
-                if entry_is_commonjs {
-                    let _ = writeln!(out, "return {};", entry_exports());
+                let value = if entry_is_commonjs {
+                    entry_exports()
                 } else {
-                    let _ = writeln!(out, "return {};", link.names.namespaces[entry.index()]);
-                }
+                    link.names.namespaces[entry.index()].to_string()
+                };
+                let _ = writeln!(inner, "return {value};");
             }
-            out.push_str("})();\n");
         }
+    }
+    let inner = if shared.is_empty() {
+        inner
+    } else {
+        declared_outside(&inner, &shared)
+    };
+
+    let mut out = String::new();
+    if format == Format::Esm {
+        for (specifier, name) in &link.names.externals {
+            let _ = writeln!(out, "import * as {name} from {};", js_string(specifier));
+        }
+    }
+    if format == Format::Iife {
+        if let Some(name) = &options.global_name {
+            let _ = write!(out, "{} = ", global_assignment_target(name));
+        }
+        out.push_str("(() => {\n");
+    }
+    if !split && format != Format::Esm {
+        out.push_str("\"use strict\";\n");
+    }
+    out.push_str(&helpers.code());
+    if split {
+        if !shared.is_empty() {
+            let names: Vec<&str> = shared.iter().map(|n| n.as_str()).collect();
+            let _ = writeln!(out, "var {};", names.join(", "));
+        }
+        out.push_str(&commonjs);
+        let result = if format == Format::Iife && options.global_name.is_some() {
+            "return "
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{result}(() => {{\n\"use strict\";");
+        out.push_str(&inner);
+        out.push_str("})();\n");
+    } else {
+        out.push_str(&inner);
+    }
+    if format == Format::Iife {
+        out.push_str("})();\n");
+    }
+    out
+}
+
+/// The bindings of the strict scope that CommonJS code refers to: the
+/// initializers and namespace objects of the ES modules it requires or
+/// imports.
+fn shared_names(graph: &ModuleGraph, link: &Link) -> BTreeSet<String> {
+    let mut shared = BTreeSet::new();
+    for m in &graph.modules {
+        if m.kind != ModuleKind::CommonJs {
+            continue;
+        }
+        for r in &m.records {
+            let Resolution::Module(t) = r.resolution else {
+                continue;
+            };
+            if graph.module(t).kind != ModuleKind::Esm {
+                continue;
+            }
+            if let Some(init) = &link.names.inits[t.index()] {
+                shared.insert(init.to_string());
+            }
+            shared.insert(link.names.namespaces[t.index()].to_string());
+            let required = &link.names.required_namespaces[t.index()];
+            if !required.is_empty() {
+                shared.insert(required.to_string());
+            }
+        }
+    }
+    shared
+}
+
+/// `code` with its `var NAME = ` declarations of `shared` names made into
+/// assignments to the outer declarations. Only lines the emitter writes
+/// itself start that way.
+fn declared_outside(code: &str, shared: &BTreeSet<String>) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let assigned = line.strip_prefix("var ").filter(|rest| {
+            rest.split_once(" = ")
+                .is_some_and(|(name, _)| shared.contains(name))
+        });
+        out.push_str(assigned.unwrap_or(line));
     }
     out
 }

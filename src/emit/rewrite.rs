@@ -77,22 +77,28 @@ impl<'a> Rewriter<'a> {
         let init = self.link.names.inits[target.index()]
             .clone()
             .expect("required modules have initializers");
-        let module_exports = self.link.tables.resolve_export(
-            self.graph,
-            target,
-            &"module.exports".into(),
-            &mut Default::default(),
-        );
-        let value = if let Ok(r) = module_exports {
-            // `export { x as "module.exports" }`: what `require` returns.
-            let value = self.ref_expr(&r);
+        let module_exports = self
+            .link
+            .tables
+            .resolve_export(
+                self.graph,
+                target,
+                &"module.exports".into(),
+                &mut Default::default(),
+            )
+            .is_ok();
+        let value = if module_exports {
+            // `export { x as "module.exports" }`: what `require` returns,
+            // read through the namespace (which CommonJS code can reach).
+            self.namespaces.insert(target);
+            let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
             return Some(Expr::Paren(ParenExpr {
                 span: DUMMY_SP,
                 expr: Box::new(Expr::Seq(SeqExpr {
                     span: DUMMY_SP,
                     exprs: vec![
                         Box::new(call(Expr::Ident(ident(init)), vec![])),
-                        Box::new(value),
+                        Box::new(member(ns, &"module.exports".into())),
                     ],
                 })),
             }));
