@@ -66,6 +66,10 @@ pub struct ImportRecord {
     /// finding the `import()` call again when rewriting.
     pub span: Span,
     pub resolution: Resolution,
+    /// A `require()` inside a `try` block: if it cannot be resolved, it is
+    /// left to run (and fail, and be caught) at run time, as code that
+    /// probes for optional packages expects.
+    pub optional: bool,
 }
 
 /// Which export of the imported module an import binding names.

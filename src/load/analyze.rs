@@ -7,7 +7,7 @@
 //! said), `export default` gets a named binding, and top-level `this` becomes
 //! `undefined`, as it is in an ES module.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use swc_atoms::{atom, Atom};
 use swc_common::{Mark, Span, SyntaxContext, DUMMY_SP};
@@ -85,6 +85,7 @@ pub fn analyze(
         await_depth: 0,
         top_level_await: None,
         records: &mut a.records,
+        try_depth: 0,
     };
     ast.visit_mut_with(&mut top);
     let top_level_await = top.top_level_await;
@@ -133,6 +134,7 @@ impl Analyzer<'_> {
             span: src.span,
             // Until the worker resolves the specifier.
             resolution: Resolution::External,
+            optional: false,
         });
         self.records.len() - 1
     }
@@ -397,9 +399,19 @@ struct TopLevel<'a> {
     await_depth: u32,
     top_level_await: Option<Span>,
     records: &'a mut Vec<ImportRecord>,
+    /// Depth of `try` blocks (not their `catch` or `finally`).
+    try_depth: u32,
 }
 
 impl VisitMut for TopLevel<'_> {
+    fn visit_mut_try_stmt(&mut self, t: &mut TryStmt) {
+        self.try_depth += 1;
+        t.block.visit_mut_with(self);
+        self.try_depth -= 1;
+        t.handler.visit_mut_with(self);
+        t.finalizer.visit_mut_with(self);
+    }
+
     fn visit_mut_function(&mut self, f: &mut Function) {
         self.this_depth += 1;
         self.await_depth += 1;
@@ -490,6 +502,7 @@ impl VisitMut for TopLevel<'_> {
                 kind,
                 span: src.span,
                 resolution: Resolution::External,
+                optional: kind == ImportKind::Require && self.try_depth > 0,
             });
         }
     }
@@ -532,12 +545,14 @@ fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
         await_depth: 0,
         top_level_await: None,
         records: &mut records,
+        try_depth: 0,
     });
     let mut detect = CommonJsDetector {
         unresolved,
         records: &records,
         exports: CommonJsExports::default(),
         seen: HashSet::new(),
+        required: HashMap::new(),
     };
     ast.visit_with(&mut detect);
     let exports = detect.exports;
@@ -577,6 +592,8 @@ struct CommonJsDetector<'a> {
     records: &'a [ImportRecord],
     exports: CommonJsExports,
     seen: HashSet<Atom>,
+    /// `var x = require('y')`: the record each such binding holds.
+    required: HashMap<Id, usize>,
 }
 
 impl CommonJsDetector<'_> {
@@ -622,6 +639,15 @@ fn prop_name(prop: &MemberProp) -> Option<Atom> {
 }
 
 impl Visit for CommonJsDetector<'_> {
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        d.visit_children_with(self);
+        if let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) {
+            if let Some(record) = self.required_record(init) {
+                self.required.insert(name.to_id(), record);
+            }
+        }
+    }
+
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         a.visit_children_with(self);
         let AssignTarget::Simple(SimpleAssignTarget::Member(target)) = &a.left else {
@@ -679,6 +705,23 @@ impl Visit for CommonJsDetector<'_> {
                 if let [target, Expr::Lit(Lit::Str(name)), ..] = args.as_slice() {
                     if self.is_exports(target) {
                         self.name(str_atom(name));
+                    }
+                }
+            }
+            // Object.keys(x).forEach(function (k) { … exports[k] = x[k] … }),
+            // where `var x = require("y")`: how Babel and Rollup re-export.
+            Expr::Member(m) if prop_name(&m.prop).as_deref() == Some("forEach") => {
+                let Expr::Call(keys) = &*m.obj else { return };
+                let Callee::Expr(keys_callee) = &keys.callee else {
+                    return;
+                };
+                let is_object_keys = matches!(&**keys_callee, Expr::Member(k)
+                    if self.is_free(&k.obj, "Object") && prop_name(&k.prop).as_deref() == Some("keys"));
+                if let (true, Some(arg)) = (is_object_keys, keys.args.first()) {
+                    if let Expr::Ident(source) = &*arg.expr {
+                        if let Some(&record) = self.required.get(&source.to_id()) {
+                            self.exports.reexports.push(record);
+                        }
                     }
                 }
             }

@@ -287,6 +287,8 @@ impl Shared {
             });
             match outcome {
                 Ok(resolution) => record.resolution = resolution.clone(),
+                // Left to fail at run time, inside its `try`.
+                Err(_) if record.optional => record.resolution = Resolution::External,
                 Err((reason, hint)) => {
                     let mut d =
                         Diagnostic::error(format!("could not resolve \"{}\"", record.specifier))
