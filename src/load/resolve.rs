@@ -90,7 +90,10 @@ impl ModuleResolver {
             } else {
                 vec![]
             },
-            builtin_modules: true,
+            // In a browser build a built-in may be remapped by a package's
+            // `browser` field (`"fs": false`), so it is only an error once
+            // resolution fails.
+            builtin_modules: options.platform != Platform::Browser,
             module_type: true,
             // Symlinked packages (pnpm) are one module, by real path.
             symlinks: true,
@@ -153,6 +156,13 @@ impl ModuleResolver {
                     }
                 }
             }
+            Err(ResolveError::NotFound(_)) if is_builtin(specifier) => Resolved::Failed {
+                reason: format!("\"{specifier}\" is a Node built-in module"),
+                hint: Some(format!(
+                    "use --platform node to bundle for Node, or --external {} to leave it as an import",
+                    specifier.trim_start_matches("node:")
+                )),
+            },
             Err(ResolveError::NotFound(_)) => Resolved::Failed {
                 reason: String::new(),
                 hint: hint_for(specifier),
@@ -209,6 +219,13 @@ impl ModuleResolver {
             import_source: options.jsx_import_source.clone(),
         }
     }
+}
+
+fn is_builtin(specifier: &str) -> bool {
+    specifier.starts_with("node:")
+        || nodejs_built_in_modules::BUILTINS
+            .binary_search(&specifier)
+            .is_ok()
 }
 
 fn is_path_pattern(pattern: &str) -> bool {
