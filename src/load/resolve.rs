@@ -316,3 +316,28 @@ fn package_name(specifier: &str) -> &str {
         first
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn side_effects_globs_match_as_bundlers_read_them() {
+        let package = Path::new("/p");
+        let has = |file: &str, globs: &[&str]| {
+            matches_side_effects(package, &Path::new("/p").join(file), globs)
+        };
+        // No `/`: a file name in any folder.
+        assert!(has("src/deep/style.css", &["*.css"]));
+        assert!(!has("src/index.js", &["*.css"]));
+        // With a `/`: relative to the package.
+        assert!(has("src/polyfill.js", &["./src/polyfill.js"]));
+        assert!(!has("lib/polyfill.js", &["./src/polyfill.js"]));
+        assert!(has("src/a/b/register.js", &["src/**/register.js"]));
+        assert!(has("src/register.js", &["src/**/register.js"]));
+        assert!(!has("src/a/b.js", &["src/*.js"]));
+        assert!(has("src/b.js", &["src/?.js"]));
+        // Outside the package: assume side effects.
+        assert!(matches_side_effects(package, Path::new("/q/x.js"), &["*.css"]));
+    }
+}
