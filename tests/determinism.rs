@@ -2,8 +2,9 @@
 //!
 //! A program of 400 generated ES modules (nested folders, cross imports,
 //! barrels with `export *`, namespace and default imports, re-exports, a
-//! `helper` and a `value` in every module, import cycles) is bundled with
-//! 1, 2 and 8 threads in each output format, and the outputs must be
+//! `helper` and a `value` in every module, import cycles, CommonJS modules
+//! imported by ES modules and requiring each other and ES modules) is bundled
+//! with 1, 2 and 8 threads in each output format, and the outputs must be
 //! identical. The ES module output must also print what the unbundled
 //! program prints under Node.
 
@@ -160,6 +161,11 @@ fn module_source(i: usize, rng: &mut Rng) -> String {
     if let Some(next) = cycle_next(i) {
         writeln!(src, "import {{ cyc{next} }} from '{}';", specifier(i, next)).unwrap();
     }
+    if has_commonjs(i) {
+        writeln!(src, "import cjs{i}, {{ w{i} }} from './c{}.cjs';", i % 10).unwrap();
+        terms.push(format!("w{i}"));
+        terms.push(format!("cjs{i}.g{i}(3)"));
+    }
 
     let mult = 31 + rng.below(200);
     writeln!(src).unwrap();
@@ -212,6 +218,28 @@ fn module_source(i: usize, rng: &mut Rng) -> String {
     src
 }
 
+/// Modules with a CommonJS companion `c<n>.cjs`, which requires the
+/// companion of an earlier module in its folder (if any) and an ES module
+/// leaf `l<n>.mjs`.
+fn has_commonjs(i: usize) -> bool {
+    i % 6 == 1
+}
+
+fn commonjs_source(i: usize) -> String {
+    let earlier = (i - i % 10..i).rev().find(|&k| has_commonjs(k));
+    let dep = match earlier {
+        Some(k) => format!("require('./c{}.cjs').w{k}", k % 10),
+        None => "0".to_string(),
+    };
+    format!(
+        "// CommonJS companion of module {i}\n\
+         const leaf = require('./l{n}.mjs');\n\
+         exports.w{i} = ({dep} + leaf.default + leaf.k) % 10007;\n\
+         module.exports.g{i} = function (x) {{ return (x * {i} + this.w{i}) % 10007; }};\n",
+        n = i % 10
+    )
+}
+
 fn write(dir: &Path, rel: &str, contents: &str) {
     let path = dir.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -227,6 +255,20 @@ fn generate_program(dir: &Path) {
     );
     for i in 0..MODULES {
         write(dir, &module_path(i), &module_source(i, &mut rng));
+        if has_commonjs(i) {
+            let folder = module_path(i);
+            let folder = folder.rsplit_once('/').unwrap().0;
+            write(
+                dir,
+                &format!("{folder}/c{}.cjs", i % 10),
+                &commonjs_source(i),
+            );
+            write(
+                dir,
+                &format!("{folder}/l{}.mjs", i % 10),
+                &format!("export const k = {i};\nexport default {};\n", i * 3),
+            );
+        }
     }
     for f in 0..FOLDERS {
         let mut barrel = String::new();
