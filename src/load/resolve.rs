@@ -338,6 +338,10 @@ mod tests {
         assert!(!has("src/a/b.js", &["src/*.js"]));
         assert!(has("src/b.js", &["src/?.js"]));
         // Outside the package: assume side effects.
-        assert!(matches_side_effects(package, Path::new("/q/x.js"), &["*.css"]));
+        assert!(matches_side_effects(
+            package,
+            Path::new("/q/x.js"),
+            &["*.css"]
+        ));
     }
 }
