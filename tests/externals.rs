@@ -1,6 +1,8 @@
 //! Node built-ins stay external with `--platform node`, and importing them
 //! behaves as under Node in every output format: the default import is
-//! `module.exports`, named and namespace imports read its properties.
+//! `module.exports`, named and namespace imports read its properties. A
+//! CommonJS module's `require` of a built-in works in every format too, ES
+//! module output included (through `createRequire`).
 
 use std::path::Path;
 use std::process::Command;
@@ -12,6 +14,13 @@ const emitter = new EventEmitter();
 emitter.on('ping', (n) => console.log('ping', n));
 emitter.emit('ping', 1);
 console.log(typeof fs.readFileSync, existsSync('/'), path.basename('/x/y.txt'), typeof path.default.join);
+import { joined, sameFs } from './uses-require.cjs';
+console.log(joined, sameFs === fs);
+"#;
+
+const COMMONJS: &str = r#"const path = require('node:path');
+exports.joined = path.join('a', 'b');
+exports.sameFs = require('fs');
 "#;
 
 fn run_node(dir: &Path, file: &str) -> String {
@@ -32,8 +41,9 @@ fn run_node(dir: &Path, file: &str) -> String {
 fn node_builtins_are_external_and_imported_as_node_does() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("main.mjs"), PROGRAM).expect("write program");
+    std::fs::write(dir.path().join("uses-require.cjs"), COMMONJS).expect("write module");
     let expected = run_node(dir.path(), "main.mjs");
-    assert_eq!(expected, "ping 1\nfunction true y.txt function\n");
+    assert_eq!(expected, "ping 1\nfunction true y.txt function\na/b true\n");
     for (format, file) in [("esm", "out.mjs"), ("cjs", "out.cjs"), ("iife", "out.js")] {
         let status = Command::new(env!("CARGO_BIN_EXE_weft"))
             .args([
