@@ -208,3 +208,103 @@ fn check_variant(
         expected,
     )
 }
+
+/// Components in the generated browser app.
+const APP_COMPONENTS: usize = 600;
+
+/// The shape of a large front end: JSX components in nested folders, each
+/// importing React and about ten others, mounted with `react-dom/client`.
+/// It is bundled for the browser (React's browser builds, `NODE_ENV`
+/// defaulting to "development"), and the bundle runs under Node, where there
+/// is no DOM to mount into: the app renders itself with `react-dom/server`'s
+/// browser build instead.
+#[test]
+fn react_browser_app_bundles_and_runs() {
+    support::require_node();
+    install_packages();
+    // Inside fixtures/ecosystem, so that the app finds its node_modules.
+    let app = tempfile::Builder::new()
+        .prefix("generated-app-")
+        .tempdir_in(ecosystem_dir())
+        .expect("a temporary folder in fixtures/ecosystem");
+    let dir = app.path();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut below = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let path = |i: usize| format!("src/g{}/c{}/C{i}.jsx", i / 100, (i / 10) % 10);
+    for i in 0..APP_COMPONENTS {
+        let mut deps: Vec<usize> = (0..10)
+            .filter(|_| i + 1 < APP_COMPONENTS)
+            .map(|_| i + 1 + below(APP_COMPONENTS - i - 1))
+            .collect();
+        deps.sort_unstable();
+        deps.dedup();
+        let mut source = String::from("import React, { useState } from 'react';\n");
+        for d in &deps {
+            source.push_str(&format!("import C{d} from '../../../{}';\n", path(*d)));
+        }
+        let children: String = deps
+            .iter()
+            .take(2)
+            .map(|d| format!("{{depth > 0 && <C{d} depth={{depth - 1}} />}}"))
+            .collect();
+        source.push_str(&format!(
+            "export default function C{i}({{ depth }}) {{\n  const [n] = useState({i});\n  \
+             return <div className=\"c{i}\">{{n}}{children}</div>;\n}}\n"
+        ));
+        let file = dir.join(path(i));
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, source).unwrap();
+    }
+    fs::write(
+        dir.join("src/main.jsx"),
+        "import { createRoot } from 'react-dom/client';\n\
+         import { renderToString } from 'react-dom/server';\n\
+         import C0 from './g0/c0/C0.jsx';\n\
+         const root = typeof document === 'undefined' ? null : document.getElementById('root');\n\
+         if (root) createRoot(root).render(<C0 depth={3} />);\n\
+         else console.log(typeof createRoot, renderToString(<C0 depth={2} />).slice(0, 30));\n\
+         // React's browser scheduler keeps a MessageChannel open.\n\
+         if (!root) process.exit(0);\n",
+    )
+    .unwrap();
+
+    let out = dir.join("app.js");
+    let bundled = support::run_weft(
+        &[
+            "bundle".into(),
+            "src/main.jsx".into(),
+            "-o".into(),
+            out.clone().into(),
+            "--log-level".into(),
+            "error".into(),
+        ],
+        dir,
+    )
+    .expect("weft runs");
+    assert!(
+        bundled.success(),
+        "the browser build failed:\n{}",
+        support::truncate(&bundled.stderr)
+    );
+    let ran = support::run(
+        support::node_command(&out).current_dir(dir),
+        support::NODE_TIMEOUT,
+    )
+    .expect("node runs");
+    assert!(
+        ran.success(),
+        "the bundle failed under node:\n{}",
+        support::truncate(&ran.stderr)
+    );
+    assert!(
+        ran.stdout
+            .starts_with("function <div class=\"c0\">0<div class=\"c"),
+        "unexpected output: {}",
+        ran.stdout
+    );
+}

@@ -14,13 +14,15 @@ const emitter = new EventEmitter();
 emitter.on('ping', (n) => console.log('ping', n));
 emitter.emit('ping', 1);
 console.log(typeof fs.readFileSync, existsSync('/'), path.basename('/x/y.txt'), typeof path.default.join);
-import { joined, sameFs } from './uses-require.cjs';
-console.log(joined, sameFs === fs);
+import { joined, sameFs, where } from './uses-require.cjs';
+console.log(joined, sameFs === fs, where, typeof __dirname);
 "#;
 
 const COMMONJS: &str = r#"const path = require('node:path');
 exports.joined = path.join('a', 'b');
 exports.sameFs = require('fs');
+// The bundle's own file once bundled, in every format.
+exports.where = typeof __filename + ' ' + require('path').isAbsolute(__dirname);
 "#;
 
 fn run_node(dir: &Path, file: &str) -> String {
@@ -43,7 +45,10 @@ fn node_builtins_are_external_and_imported_as_node_does() {
     std::fs::write(dir.path().join("main.mjs"), PROGRAM).expect("write program");
     std::fs::write(dir.path().join("uses-require.cjs"), COMMONJS).expect("write module");
     let expected = run_node(dir.path(), "main.mjs");
-    assert_eq!(expected, "ping 1\nfunction true y.txt function\na/b true\n");
+    assert_eq!(
+        expected,
+        "ping 1\nfunction true y.txt function\na/b true string true undefined\n"
+    );
     for (format, file) in [("esm", "out.mjs"), ("cjs", "out.cjs"), ("iife", "out.js")] {
         let status = Command::new(env!("CARGO_BIN_EXE_weft"))
             .args([

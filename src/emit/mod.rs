@@ -40,6 +40,7 @@ struct Printed {
     required_namespaces: Vec<ModuleId>,
     uses_require: bool,
     uses_default: bool,
+    uses_filename: bool,
 }
 
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
@@ -87,6 +88,9 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
         require: uses_require,
         // An ES module on Node makes its own `require`.
         create_require: format == Format::Esm && options.platform == Platform::Node,
+        filename: format == Format::Esm
+            && options.platform == Platform::Node
+            && printed.iter().any(|p| p.uses_filename),
         export: format == Format::Cjs && !entry_members.is_empty(),
         import: format != Format::Esm && !link.names.externals.is_empty(),
     };
@@ -338,6 +342,7 @@ fn print_module(
         required_namespaces,
         uses_require: rewriter.uses_require,
         uses_default: rewriter.uses_default,
+        uses_filename: rewriter.uses_filename,
     };
     let code = &mut printed.code;
 

@@ -30,6 +30,8 @@ pub struct Rewriter<'a> {
     pub uses_require: bool,
     /// Whether the module reads a transpiled default export (`__default`).
     pub uses_default: bool,
+    /// Whether the module reads Node's `__filename` or `__dirname`.
+    pub uses_filename: bool,
 }
 
 impl<'a> Rewriter<'a> {
@@ -51,6 +53,7 @@ impl<'a> Rewriter<'a> {
             required_namespaces: HashSet::new(),
             uses_require: false,
             uses_default: false,
+            uses_filename: false,
         }
     }
 
@@ -332,11 +335,17 @@ impl VisitMut for Rewriter<'_> {
     fn visit_mut_ident(&mut self, i: &mut Ident) {
         if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
             i.sym = name.clone();
-        } else if &*i.sym == "require" && i.ctxt == self.graph.module(self.module).unresolved {
-            // Node's `require`: the chunk's `__require`.
-            i.sym = "__require".into();
-            i.ctxt = SyntaxContext::empty();
-            self.uses_require = true;
+        } else if i.ctxt == self.graph.module(self.module).unresolved {
+            match &*i.sym {
+                // Node's `require`: the chunk's `__require`.
+                "require" => {
+                    i.sym = "__require".into();
+                    i.ctxt = SyntaxContext::empty();
+                    self.uses_require = true;
+                }
+                "__filename" | "__dirname" => self.uses_filename = true,
+                _ => {}
+            }
         }
     }
 

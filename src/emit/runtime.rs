@@ -15,6 +15,9 @@ pub struct Helpers {
     /// `createRequire(import.meta.url)`: ES module output for Node.
     pub require: bool,
     pub create_require: bool,
+    /// `__filename` and `__dirname` of the bundle, for ES module output on
+    /// Node, where they do not exist.
+    pub filename: bool,
     /// `__export`: defines live export getters on `module.exports`.
     pub export: bool,
     /// `__import`: an ES module view of a `require`d external.
@@ -63,6 +66,9 @@ const REQUIRE: &str = r#"var __require = typeof require !== "undefined" ? requir
 };
 "#;
 
+/// The bundle's own `__filename` and `__dirname`, as a CommonJS bundle has.
+const FILENAME: &str = "import { fileURLToPath as __fileURLToPath } from \"url\";\nimport { dirname as __pathDirname } from \"path\";\nvar __filename = __fileURLToPath(import.meta.url);\nvar __dirname = __pathDirname(__filename);\n";
+
 /// The same on Node in an ES module, which has no `require` of its own.
 const CREATE_REQUIRE: &str = "import { createRequire as __createRequire } from \"module\";\nvar __require = __createRequire(import.meta.url);\n";
 
@@ -92,6 +98,9 @@ impl Helpers {
         }
         if self.lazy {
             out.push_str(LAZY);
+        }
+        if self.filename {
+            out.push_str(FILENAME);
         }
         if self.require {
             out.push_str(if self.create_require {

@@ -19,6 +19,8 @@ const ALWAYS_RESERVED: &[&str] = &[
     "__default",
     "__createRequire",
     "__require",
+    "__fileURLToPath",
+    "__pathDirname",
     "__import",
     "__export",
     "undefined",

@@ -387,9 +387,9 @@ fn is_anonymous_function_definition(expr: &Expr) -> bool {
 
 /// Records `import('x')` and `require('x')` calls; in an ES module, also
 /// finds top-level `await`, replaces top-level `this` with `undefined`, and
-/// folds `typeof require`, `typeof module` and `typeof exports` to
-/// "undefined", which they are in an ES module under Node (the bundle may
-/// run where they are defined).
+/// folds `typeof` of `require`, `module`, `exports`, `__filename` and
+/// `__dirname` to "undefined", which they are in an ES module under Node
+/// (the bundle may run where they are defined).
 struct TopLevel<'a> {
     esm: bool,
     unresolved: SyntaxContext,
@@ -458,7 +458,7 @@ impl VisitMut for TopLevel<'_> {
                 span,
             }) if self.esm
                 && matches!(&**arg, Expr::Ident(i) if i.ctxt == self.unresolved
-                    && matches!(&*i.sym, "require" | "module" | "exports")) =>
+                    && matches!(&*i.sym, "require" | "module" | "exports" | "__filename" | "__dirname")) =>
             {
                 *e = Expr::Lit(Lit::Str(Str {
                     span: *span,
