@@ -10,12 +10,13 @@
 //! bundle from a temporary directory (so nothing can come from `node_modules`
 //! at run time), and the stdout and exit status must match exactly.
 //!
-//! Each program is its own `#[test]` (listed in `programs!` below), and every
+//! Each program is its own `#[test]` (listed in `fixture_tests!` below), and every
 //! test reports all of its failing variants at once. `every_program_is_listed`
 //! makes sure a new program cannot be forgotten. Set
 //! `WEFT_KEEP_FAILED_BUNDLES` to keep the bundles of failing variants on disk
 //! for a look.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeSet;
@@ -25,22 +26,8 @@ use std::sync::OnceLock;
 
 use support::BundleCheck;
 
-macro_rules! programs {
-    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
-        /// Every program that has a test of its own.
-        const LISTED: &[&str] = &[$(stringify!($name)),*];
-
-        $(
-            #[test]
-            $(#[$attr])*
-            fn $name() {
-                run_program(stringify!($name));
-            }
-        )*
-    };
-}
-
-programs! {
+fixture_tests! {
+    run_program:
     axios,
     chalk,
     cjs_lodash_semver_yaml,
@@ -124,14 +111,14 @@ fn every_program_is_listed() {
     let listed: BTreeSet<String> = LISTED.iter().map(|s| s.to_string()).collect();
     assert!(
         LISTED.windows(2).all(|pair| pair[0] < pair[1]),
-        "keep the programs! list in tests/ecosystem.rs sorted"
+        "keep the fixture_tests! list in tests/ecosystem.rs sorted"
     );
 
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&on_disk).collect();
     assert!(
         unlisted.is_empty() && missing.is_empty(),
-        "fixtures/ecosystem/programs and the programs! list in tests/ecosystem.rs disagree\n  \
+        "fixtures/ecosystem/programs and the fixture_tests! list in tests/ecosystem.rs disagree\n  \
          programs not listed: {unlisted:?}\n  listed without a program: {missing:?}"
     );
 }

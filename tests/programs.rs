@@ -21,11 +21,12 @@
 //! - `args`: optional, whitespace-separated extra arguments for every
 //!   `weft bundle` of the fixture (for example `--platform node`).
 //!
-//! Each fixture is its own `#[test]` (listed in `programs!` below), and every
+//! Each fixture is its own `#[test]` (listed in `fixture_tests!` below), and every
 //! test reports all of its failing formats at once. `every_fixture_is_listed`
 //! makes sure a new folder cannot be forgotten. Set `WEFT_KEEP_FAILED_BUNDLES`
 //! to keep the bundles of failing formats on disk for a look.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeSet;
@@ -35,22 +36,8 @@ use std::path::{Path, PathBuf};
 
 use support::BundleCheck;
 
-macro_rules! programs {
-    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
-        /// Every fixture folder that has a test of its own.
-        const LISTED: &[&str] = &[$(stringify!($name)),*];
-
-        $(
-            #[test]
-            $(#[$attr])*
-            fn $name() {
-                run_program(stringify!($name));
-            }
-        )*
-    };
-}
-
-programs! {
+fixture_tests! {
+    run_program:
     cjs_dual_package_self_reference,
     cjs_entry_cycle_through_esm,
     cjs_esm_cycles,
@@ -111,14 +98,14 @@ fn every_fixture_is_listed() {
     let listed: BTreeSet<String> = LISTED.iter().map(|s| s.to_string()).collect();
     assert!(
         LISTED.windows(2).all(|pair| pair[0] < pair[1]),
-        "keep the programs! list in tests/programs.rs sorted"
+        "keep the fixture_tests! list in tests/programs.rs sorted"
     );
 
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&on_disk).collect();
     assert!(
         unlisted.is_empty() && missing.is_empty(),
-        "fixtures/programs and the programs! list in tests/programs.rs disagree\n  \
+        "fixtures/programs and the fixture_tests! list in tests/programs.rs disagree\n  \
          folders not listed: {unlisted:?}\n  listed without a folder: {missing:?}"
     );
 }

@@ -9,6 +9,24 @@
 // part of it; what one binary leaves unused is not dead code.
 #![allow(dead_code)]
 
+/// One `#[test]` per listed fixture, each calling `$run(name)`, and
+/// `LISTED`, the names in order, for a test that checks the list against
+/// the disk.
+macro_rules! fixture_tests {
+    ($run:ident: $($(#[$attr:meta])* $name:ident),* $(,)?) => {
+        /// Every fixture that has a test of its own.
+        const LISTED: &[&str] = &[$(stringify!($name)),*];
+
+        $(
+            #[test]
+            $(#[$attr])*
+            fn $name() {
+                $run(stringify!($name));
+            }
+        )*
+    };
+}
+
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
