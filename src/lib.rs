@@ -23,6 +23,7 @@ pub mod graph;
 pub mod link;
 pub mod load;
 pub mod options;
+pub mod scan;
 
 use std::path::PathBuf;
 

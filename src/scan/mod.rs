@@ -1,0 +1,230 @@
+//! The structural pre-scan: finds a module's import specifiers without
+//! parsing it, so its dependencies can be resolved and loaded while it is
+//! still being parsed.
+//!
+//! Built the way simdjson's first stage is: a classifier turns each 64-byte
+//! block into bitmasks of the bytes that can matter (quotes, `/`, `\`,
+//! braces, `$`, newline, the first letters of `import`/`export`/`require`/
+//! `module` where a word starts, and `<`/`>` when JSX may appear), and a
+//! small scalar state machine walks only the set bits its current state
+//! reacts to (inside a block comment, only `/`), tracking strings, template
+//! literals with `${}` nesting, comments, regular expressions and JSX text. The classifier
+//! is picked at run time (AVX2 or SSE2 on x86_64, NEON on aarch64, scalar
+//! elsewhere); all of them give the same result as walking every byte.
+//!
+//! The result is a fast guess, not the truth: the parser's import list is.
+//!
+//! ```
+//! use weft::scan::{prescan, Dialect, ScanKind};
+//!
+//! let source = b"import a from './a.js';\nconst b = require('b');\n";
+//! let scan = prescan(source, Dialect::default());
+//! let found: Vec<_> = scan.imports.iter().map(|i| (i.specifier.as_str(), i.kind)).collect();
+//! assert_eq!(found, [("./a.js", ScanKind::Import), ("b", ScanKind::Require)]);
+//! assert!(scan.esm_syntax && scan.commonjs_syntax);
+//! ```
+
+mod classify;
+mod walker;
+
+use std::ops::Range;
+use std::path::Path;
+
+pub use classify::Classifier;
+use classify::{BlockMasks, RawMasks};
+use walker::Walker;
+
+/// What syntax a source file may contain, from its extension.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dialect {
+    /// JSX elements may appear (`.jsx`, `.tsx`): their text is not code.
+    pub jsx: bool,
+    /// TypeScript (`.ts`, `.tsx`, `.mts`, `.cts`): `import type` and
+    /// `export type … from` are erased and are not imports.
+    pub typescript: bool,
+}
+
+impl Dialect {
+    /// The dialect of a file, by its extension.
+    pub fn from_path(path: &Path) -> Dialect {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        Dialect {
+            jsx: matches!(ext, "jsx" | "tsx"),
+            typescript: matches!(ext, "ts" | "tsx" | "mts" | "cts"),
+        }
+    }
+}
+
+/// How a specifier was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScanKind {
+    /// `import … from 'x'` or `import 'x'`.
+    Import,
+    /// `export … from 'x'`.
+    ReExport,
+    /// `import('x')`.
+    Dynamic,
+    /// `require('x')`.
+    Require,
+}
+
+/// One import specifier found by the pre-scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedImport {
+    /// The string's value, escapes decoded.
+    pub specifier: String,
+    /// The byte range of the string literal in the source, quotes included.
+    pub range: Range<usize>,
+    pub kind: ScanKind,
+}
+
+/// What the pre-scan found in one source file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prescan {
+    /// In source order.
+    pub imports: Vec<ScannedImport>,
+    /// A top-level `import`/`export` declaration or `import.meta` was seen.
+    pub esm_syntax: bool,
+    /// `module`, `exports` or `require` was seen outside strings and
+    /// comments (and not as a property name).
+    pub commonjs_syntax: bool,
+}
+
+/// Pre-scans `source` with the fastest classifier this CPU supports.
+pub fn prescan(source: &[u8], dialect: Dialect) -> Prescan {
+    prescan_with(source, dialect, Classifier::best())
+}
+
+/// Pre-scans `source`, classifying blocks with `classifier`.
+///
+/// # Panics
+/// If `classifier` is not one of [`Classifier::available`].
+pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> Prescan {
+    without_bom(source, |source| match classifier {
+        Classifier::Scalar => drive(source, dialect, classify::classify_scalar),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE2 is in the x86_64 baseline, always present.
+        Classifier::Sse2 => unsafe { drive_sse2(source, dialect) },
+        #[cfg(target_arch = "x86_64")]
+        Classifier::Avx2 => {
+            assert!(std::arch::is_x86_feature_detected!("avx2"));
+            // SAFETY: AVX2 support was checked just above.
+            unsafe { drive_avx2(source, dialect) }
+        }
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: NEON is in the aarch64 baseline, always present.
+        Classifier::Neon => unsafe { drive_neon(source, dialect) },
+        #[allow(unreachable_patterns)]
+        other => panic!("classifier {other:?} is not available on this CPU"),
+    })
+}
+
+/// Scans `source` past its byte order mark, if any (its last byte would
+/// otherwise read as part of a word glued to the first token), with ranges
+/// still counted from the start of `source`.
+fn without_bom(source: &[u8], scan: impl FnOnce(&[u8]) -> Prescan) -> Prescan {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let Some(body) = source.strip_prefix(BOM) else {
+        return scan(source);
+    };
+    let mut found = scan(body);
+    for import in &mut found.imports {
+        import.range = import.range.start + BOM.len()..import.range.end + BOM.len();
+    }
+    found
+}
+
+// Each driver is compiled for its instruction set so that the classifier
+// inlines into the block loop.
+
+/// # Safety
+/// The CPU must support SSE2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
+    // SAFETY: this function's caller guarantees SSE2.
+    drive(source, dialect, |block| unsafe {
+        classify::x86::classify_sse2(block)
+    })
+}
+
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
+    // SAFETY: this function's caller guarantees AVX2.
+    drive(source, dialect, |block| unsafe {
+        classify::x86::classify_avx2(block)
+    })
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[cfg(target_arch = "aarch64")]
+#[target_feature(enable = "neon")]
+unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan {
+    // SAFETY: this function's caller guarantees NEON.
+    drive(source, dialect, |block| unsafe {
+        classify::arm::classify_neon(block)
+    })
+}
+
+/// Classifies `source` block by block and walks the bytes the walker's
+/// state reacts to.
+#[inline(always)]
+fn drive(source: &[u8], dialect: Dialect, classify: impl Fn(&[u8; 64]) -> RawMasks) -> Prescan {
+    let (mut walker, mut pos) = Walker::new(source, dialect);
+    let mut tail = [0u8; 64];
+    let mut block_start = pos & !63;
+    while block_start < source.len() {
+        if pos >= block_start + 64 {
+            // The walker jumped past this block (a long string, regex or
+            // declaration it read ahead through).
+            block_start = pos & !63;
+            continue;
+        }
+        let block: &[u8; 64] = match source.get(block_start..block_start + 64) {
+            Some(full) => full.try_into().expect("the slice is 64 bytes long"),
+            None => {
+                // The last, partial block: pad with zero bytes, which are not
+                // significant.
+                let rest = &source[block_start..];
+                tail[..rest.len()].copy_from_slice(rest);
+                tail[rest.len()..].fill(0);
+                &tail
+            }
+        };
+        let before = block_start.checked_sub(1).map_or(0, |i| source[i]);
+        let masks = BlockMasks::new(&classify(block), before, dialect.jsx);
+        loop {
+            // Only the bytes the walker's current state reacts to: inside a
+            // comment that is one byte, inside a string three.
+            let mask = walker.interest(&masks) & (!0u64 << pos.saturating_sub(block_start));
+            if mask == 0 {
+                break;
+            }
+            pos = walker.step_significant(block_start + mask.trailing_zeros() as usize);
+            if pos >= block_start + 64 {
+                break;
+            }
+        }
+        block_start += 64;
+    }
+    walker.out
+}
+
+/// Pre-scans `source` one byte at a time: the reference every classifier is
+/// tested against.
+pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan {
+    without_bom(source, |source| {
+        let (mut walker, mut pos) = Walker::new(source, dialect);
+        while pos < source.len() {
+            pos = walker.step(pos);
+        }
+        walker.out
+    })
+}
+
+#[cfg(test)]
+mod tests;
