@@ -476,6 +476,63 @@ fn outfile_with_several_entries() {
 }
 
 #[test]
+fn define_value_that_is_neither_json_nor_an_identifier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "main.js", "console.log(MODE);\n");
+
+    assert_fails_cleanly(
+        dir,
+        &[
+            "bundle",
+            "main.js",
+            "--define",
+            "MODE=not json",
+            "-o",
+            "out.js",
+        ],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "--define");
+            assert!(
+                diag.starts_with(
+                    "error: --define MODE: the value \"not json\" is neither JSON nor an identifier"
+                ),
+                "{stderr}"
+            );
+        },
+    );
+}
+
+#[test]
+fn require_of_a_module_with_top_level_await() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "main.cjs", "const value = require('./slow.mjs');\n");
+    write(
+        dir,
+        "slow.mjs",
+        "export const value = await Promise.resolve(1);\n",
+    );
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.cjs", "-o", "out.mjs"],
+        "out.mjs",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "require()");
+            assert!(
+                diag.starts_with(
+                    "error: a module that uses top-level await cannot be loaded with require()"
+                ),
+                "{stderr}"
+            );
+            assert_location(diag, "slow.mjs", 1, 22);
+        },
+    );
+}
+
+#[test]
 fn output_path_is_a_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

@@ -46,10 +46,22 @@ struct Printed {
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
 /// indexed by module id; they are consumed.
 pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &BuildOptions) -> String {
-    let printed = print_modules(graph, asts, link, options);
+    let format = options.format;
+    // CommonJS modules run in sloppy mode unless they say otherwise, and ES
+    // modules in strict mode. An ES module chunk is strict throughout; the
+    // other formats put the CommonJS functions in a sloppy outer scope and
+    // everything else in a strict inner one. Names the CommonJS code uses
+    // from the inner scope are declared outside and assigned inside.
+    let split =
+        format != Format::Esm && graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs);
+    let shared = if split {
+        shared_names(graph, link)
+    } else {
+        BTreeSet::new()
+    };
+    let printed = print_modules(graph, asts, link, options, &shared);
     let entry = graph.entries[0];
     let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
-    let format = options.format;
 
     let mut namespaces: BTreeSet<ModuleId> = printed
         .iter()
@@ -75,7 +87,8 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             }
         }
     }
-    let namespace_decls = namespace_declarations(graph, link, namespaces, required_namespaces);
+    let namespace_decls =
+        namespace_declarations(graph, link, namespaces, required_namespaces, &shared);
     let uses_require = printed.iter().any(|p| p.uses_require);
     let helpers = Helpers {
         namespace: !namespace_decls.is_empty(),
@@ -93,19 +106,6 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             && printed.iter().any(|p| p.uses_filename),
         export: format == Format::Cjs && !entry_members.is_empty(),
         import: format != Format::Esm && !link.names.externals.is_empty(),
-    };
-
-    // CommonJS modules run in sloppy mode unless they say otherwise, and ES
-    // modules in strict mode. An ES module chunk is strict throughout; the
-    // other formats put the CommonJS functions in a sloppy outer scope and
-    // everything else in a strict inner one. Names the CommonJS code uses
-    // from the inner scope are declared outside and assigned inside.
-    let split =
-        format != Format::Esm && graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs);
-    let shared = if split {
-        shared_names(graph, link)
-    } else {
-        BTreeSet::new()
     };
 
     // The strict part: everything but the helpers and CommonJS functions.
@@ -194,11 +194,6 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
             }
         }
     }
-    let inner = if shared.is_empty() {
-        inner
-    } else {
-        declared_outside(&inner, &shared)
-    };
 
     let mut out = String::new();
     if format == Format::Esm {
@@ -268,28 +263,24 @@ fn shared_names(graph: &ModuleGraph, link: &Link) -> BTreeSet<String> {
     shared
 }
 
-/// `code` with its `var NAME = ` declarations of `shared` names made into
-/// assignments to the outer declarations. Only lines the emitter writes
-/// itself start that way.
-fn declared_outside(code: &str, shared: &BTreeSet<String>) -> String {
-    let mut out = String::with_capacity(code.len());
-    for line in code.split_inclusive('\n') {
-        let assigned = line.strip_prefix("var ").filter(|rest| {
-            rest.split_once(" = ")
-                .is_some_and(|(name, _)| shared.contains(name))
-        });
-        out.push_str(assigned.unwrap_or(line));
+/// How the chunk introduces `name`: `var name`, or, for a name the
+/// CommonJS code shares (declared in the outer scope), a bare assignment
+/// target.
+fn declaration(name: &str, shared: &BTreeSet<String>) -> String {
+    if shared.contains(name) {
+        name.to_string()
+    } else {
+        format!("var {name}")
     }
-    out
 }
 
-/// Rewrites and prints every module on the build's threads; the result is
 /// in module order whatever the threads' timing.
 fn print_modules(
     graph: &ModuleGraph,
     asts: Vec<Module>,
     link: &Link,
     options: &BuildOptions,
+    shared: &BTreeSet<String>,
 ) -> Vec<Printed> {
     let count = asts.len();
     let threads = options.thread_count().min(count).max(1);
@@ -305,7 +296,8 @@ fn print_modules(
             let done = done.clone();
             scope.spawn(move || {
                 for (index, ast) in work_queue.iter() {
-                    let printed = print_module(graph, link, options, ModuleId(index as u32), ast);
+                    let printed =
+                        print_module(graph, link, options, shared, ModuleId(index as u32), ast);
                     let _ = done.send((index, printed));
                 }
             });
@@ -326,6 +318,7 @@ fn print_module(
     graph: &ModuleGraph,
     link: &Link,
     options: &BuildOptions,
+    shared: &BTreeSet<String>,
     id: ModuleId,
     mut ast: Module,
 ) -> Printed {
@@ -381,7 +374,8 @@ fn print_module(
         let is_async = link.async_init[id.index()];
         let _ = writeln!(
             code,
-            "var {init} = __esm({}() => {{",
+            "{} = __esm({}() => {{",
+            declaration(init, shared),
             if is_async { "async " } else { "" }
         );
         let mut called: Vec<ModuleId> = Vec::new();
@@ -417,12 +411,13 @@ fn print_module(
             }
         }
         if waits.is_empty() {
-            let _ = writeln!(code, "var {init} = (async () => {{");
+            let _ = writeln!(code, "{} = (async () => {{", declaration(init, shared));
             "})();\n"
         } else {
             let _ = writeln!(
                 code,
-                "var {init} = Promise.all([{}]).then(async () => {{",
+                "{} = Promise.all([{}]).then(async () => {{",
+                declaration(init, shared),
                 waits.join(", ")
             );
             "});\n"
@@ -545,11 +540,12 @@ fn namespace_declarations(
     link: &Link,
     mut pending: BTreeSet<ModuleId>,
     required: BTreeSet<ModuleId>,
+    shared: &BTreeSet<String>,
 ) -> String {
     let mut done = BTreeSet::new();
     let mut decls = Vec::new();
     let object = |binding: &str, members: &[(swc_atoms::Atom, Ref)], extra: Option<&str>| {
-        let mut text = format!("var {binding} = __ns({{");
+        let mut text = format!("{} = __ns({{", declaration(binding, shared));
         let mut entries: Vec<(String, String)> = members
             .iter()
             .map(|(name, r)| (name.to_string(), ref_text(link, r)))

@@ -57,11 +57,12 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    /// `require_x()`: the `module.exports` of CommonJS module `target`.
-    fn commonjs_exports(&self, target: ModuleId) -> Expr {
+    /// `init_x()` or `require_x()`: runs wrapped module `target` if it has
+    /// not run; for a CommonJS module, its value is `module.exports`.
+    fn init_call(&self, target: ModuleId) -> Expr {
         let init = self.link.names.inits[target.index()]
             .clone()
-            .expect("CommonJS modules have initializers");
+            .expect("wrapped modules have initializers");
         call(Expr::Ident(ident(init)), vec![])
     }
 
@@ -75,11 +76,8 @@ impl<'a> Rewriter<'a> {
             return None;
         };
         if self.graph.module(target).kind == ModuleKind::CommonJs {
-            return Some(self.commonjs_exports(target));
+            return Some(self.init_call(target));
         }
-        let init = self.link.names.inits[target.index()]
-            .clone()
-            .expect("required modules have initializers");
         let module_exports = self
             .link
             .tables
@@ -95,33 +93,17 @@ impl<'a> Rewriter<'a> {
             // read through the namespace (which CommonJS code can reach).
             self.namespaces.insert(target);
             let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
-            return Some(Expr::Paren(ParenExpr {
-                span: DUMMY_SP,
-                expr: Box::new(Expr::Seq(SeqExpr {
-                    span: DUMMY_SP,
-                    exprs: vec![
-                        Box::new(call(Expr::Ident(ident(init)), vec![])),
-                        Box::new(member(ns, &"module.exports".into())),
-                    ],
-                })),
-            }));
+            member(ns, &"module.exports".into())
         } else if self.link.tables.adds_es_module_flag(self.graph, target) {
             self.required_namespaces.insert(target);
-            self.link.names.required_namespaces[target.index()].clone()
+            Expr::Ident(ident(
+                self.link.names.required_namespaces[target.index()].clone(),
+            ))
         } else {
             self.namespaces.insert(target);
-            self.link.names.namespaces[target.index()].clone()
+            Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()))
         };
-        Some(Expr::Paren(ParenExpr {
-            span: DUMMY_SP,
-            expr: Box::new(Expr::Seq(SeqExpr {
-                span: DUMMY_SP,
-                exprs: vec![
-                    Box::new(call(Expr::Ident(ident(init)), vec![])),
-                    Box::new(Expr::Ident(ident(value))),
-                ],
-            })),
-        }))
+        Some(sequence(self.init_call(target), value))
     }
 
     fn ref_expr(&mut self, r: &Ref) -> Expr {
@@ -139,7 +121,7 @@ impl<'a> Rewriter<'a> {
                 }
             }
             Ref::CommonJs { module, read } => {
-                let exports = self.commonjs_exports(*module);
+                let exports = self.init_call(*module);
                 match read {
                     CommonJsRead::Exports => exports,
                     CommonJsRead::TranspiledDefault => {
@@ -183,21 +165,6 @@ impl<'a> Rewriter<'a> {
         };
         self.namespaces.insert(target);
         let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
-        if self.graph.module(target).kind == ModuleKind::CommonJs {
-            // Its namespace reads `require_x()`, which runs it.
-            let resolved = call(
-                member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
-                vec![],
-            );
-            let value = arrow(Expr::Paren(ParenExpr {
-                span: DUMMY_SP,
-                expr: Box::new(Expr::Seq(SeqExpr {
-                    span: DUMMY_SP,
-                    exprs: vec![Box::new(self.commonjs_exports(target)), Box::new(ns)],
-                })),
-            }));
-            return Some(call(member(resolved, &"then".into()), vec![value]));
-        }
         let resolved = call(
             member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
             vec![],
@@ -219,16 +186,9 @@ impl<'a> Rewriter<'a> {
                 );
                 return Some(call(member(started, &"then".into()), vec![arrow(ns)]));
             }
-            Some(init) => arrow(Expr::Paren(ParenExpr {
-                span: DUMMY_SP,
-                expr: Box::new(Expr::Seq(SeqExpr {
-                    span: DUMMY_SP,
-                    exprs: vec![
-                        Box::new(call(Expr::Ident(ident(init.clone())), vec![])),
-                        Box::new(ns),
-                    ],
-                })),
-            })),
+            // A lazy ES module, or a CommonJS module (whose namespace reads
+            // `require_x()`): run it first.
+            Some(_) => arrow(sequence(self.init_call(target), ns)),
         };
         Some(call(member(resolved, &"then".into()), vec![value]))
     }
@@ -302,29 +262,24 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_mut_callee(&mut self, callee: &mut Callee) {
-        // `f()` where `f` is an export of an external module becomes
-        // `(0, import_x.f)()`, so that `import_x` is not passed as `this`.
+        // `f()` where `f` is an export of an external module or a property
+        // of a CommonJS module's exports becomes `(0, import_x.f)()`, so
+        // that the object is not passed as `this`.
         if let Callee::Expr(expr) = callee {
             if let Expr::Ident(i) = &**expr {
-                let unbound_call = matches!(
-                    self.import_ref(&i.to_id()),
-                    Some(
+                let unbound = self.import_ref(&i.to_id()).filter(|r| {
+                    matches!(
+                        r,
                         Ref::External { name: Some(_), .. }
                             | Ref::CommonJs {
                                 read: CommonJsRead::Member(_) | CommonJsRead::TranspiledDefault,
                                 ..
                             }
                     )
-                );
-                if let (true, Some(r)) = (unbound_call, self.import_ref(&i.to_id())) {
+                });
+                if let Some(r) = unbound {
                     let target = self.ref_expr(r);
-                    **expr = Expr::Paren(ParenExpr {
-                        span: DUMMY_SP,
-                        expr: Box::new(Expr::Seq(SeqExpr {
-                            span: DUMMY_SP,
-                            exprs: vec![Box::new(num(0.0)), Box::new(target)],
-                        })),
-                    });
+                    **expr = sequence(num(0.0), target);
                     return;
                 }
             }
@@ -434,6 +389,17 @@ fn member(object: Expr, name: &Atom) -> Expr {
         span: DUMMY_SP,
         obj: Box::new(object),
         prop,
+    })
+}
+
+/// `(first, then)`.
+fn sequence(first: Expr, then: Expr) -> Expr {
+    Expr::Paren(ParenExpr {
+        span: DUMMY_SP,
+        expr: Box::new(Expr::Seq(SeqExpr {
+            span: DUMMY_SP,
+            exprs: vec![Box::new(first), Box::new(then)],
+        })),
     })
 }
 

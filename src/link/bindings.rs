@@ -1,7 +1,7 @@
 //! Binding imports to exports: the specification's `ResolveExport` and
 //! `GetExportedNames`, over the export entries the analysis recorded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use swc_atoms::{atom, Atom};
 use swc_ecma_ast::Id;
@@ -56,8 +56,9 @@ pub struct ExportTables {
     indirect: Vec<HashMap<Atom, usize>>,
     imports: Vec<HashMap<Id, usize>>,
     /// Per CommonJS module: the names its code exports statically,
-    /// re-exports followed, in the order found (empty for ES modules).
-    commonjs: Vec<Vec<Atom>>,
+    /// re-exports followed (empty for ES modules). Sorted, so that lookups
+    /// are cheap and listings deterministic.
+    commonjs: Vec<BTreeSet<Atom>>,
 }
 
 impl ExportTables {
@@ -87,12 +88,14 @@ impl ExportTables {
             local,
             indirect,
             imports,
-            commonjs: vec![Vec::new(); graph.modules.len()],
+            commonjs: vec![BTreeSet::new(); graph.modules.len()],
         };
         for m in &graph.modules {
             if m.kind == ModuleKind::CommonJs {
-                let mut names = Vec::new();
+                let mut names = BTreeSet::new();
                 tables.commonjs_names(graph, m.id, &mut HashSet::new(), &mut names);
+                // `default` is always `module.exports`, whatever the code says.
+                names.remove(&atom!("default"));
                 tables.commonjs[m.id.index()] = names;
             }
         }
@@ -106,20 +109,13 @@ impl ExportTables {
         graph: &ModuleGraph,
         module: ModuleId,
         visited: &mut HashSet<ModuleId>,
-        names: &mut Vec<Atom>,
+        names: &mut BTreeSet<Atom>,
     ) {
         if !visited.insert(module) {
             return;
         }
         let m = graph.module(module);
-        let push = |name: &Atom, names: &mut Vec<Atom>| {
-            if *name != atom!("default") && !names.contains(name) {
-                names.push(name.clone());
-            }
-        };
-        for name in &m.exports.commonjs.names {
-            push(name, names);
-        }
+        names.extend(m.exports.commonjs.names.iter().cloned());
         for &record in &m.exports.commonjs.reexports {
             let Resolution::Module(target) = m.records[record].resolution else {
                 continue;
@@ -127,9 +123,7 @@ impl ExportTables {
             if graph.module(target).kind == ModuleKind::CommonJs {
                 self.commonjs_names(graph, target, visited, names);
             } else {
-                for name in self.exported_names(graph, target) {
-                    push(&name, names);
-                }
+                names.extend(self.exported_names(graph, target));
             }
         }
     }

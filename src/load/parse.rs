@@ -174,9 +174,12 @@ pub fn parse(
             Goal::CommonJs => (parse_commonjs()?, ModuleKind::CommonJs),
             Goal::Detect => {
                 // Only a file that mentions `import` or `export` can have
-                // import or export declarations; the rest is parsed as
-                // CommonJS first. A file that only parses as a module (a
-                // top-level await, say) is one, as Node's detection has it.
+                // import or export declarations: it is parsed once for
+                // either goal, and a script is CommonJS as it stands. The
+                // rest is parsed as CommonJS. A file that only parses as a
+                // module (a top-level await, say) is one, as Node's
+                // detection has it; one that only parses as a function body
+                // (a top-level `return`) is CommonJS.
                 let text = file.src.as_str();
                 let module_first = text.contains("import") || text.contains("export");
                 let program = if module_first {
@@ -194,15 +197,14 @@ pub fn parse(
                 };
                 match program {
                     Ok(Program::Module(m)) => (Program::Module(m), ModuleKind::Esm),
-                    other => match parse_commonjs() {
+                    Ok(script) => (script, ModuleKind::CommonJs),
+                    Err(first) => match parse_commonjs() {
                         Ok(program) => (program, ModuleKind::CommonJs),
                         Err(errors) => match parse_module() {
                             Ok(program) => (program, ModuleKind::Esm),
                             // Report what the first parse found.
-                            Err(_) => match other {
-                                Err(first) if !first.is_empty() => return Err(first),
-                                _ => return Err(errors),
-                            },
+                            Err(_) if first.is_empty() => return Err(errors),
+                            Err(_) => return Err(first),
                         },
                     },
                 }

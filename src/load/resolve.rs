@@ -41,6 +41,7 @@ pub struct ModuleResolver {
     /// For `require()`: the `require` condition, and no `module` main field.
     require: Resolver,
     platform: Platform,
+    /// `--external` package patterns (names and `pkg/*`).
     external: Vec<String>,
     /// `--external ./path` patterns, as real paths.
     external_paths: Vec<PathBuf>,
@@ -119,7 +120,12 @@ impl ModuleResolver {
             import,
             require,
             platform: options.platform,
-            external: options.external.clone(),
+            external: options
+                .external
+                .iter()
+                .filter(|p| !is_path_pattern(p))
+                .cloned()
+                .collect(),
             external_paths,
         }
     }
@@ -193,7 +199,6 @@ impl ModuleResolver {
     fn is_external(&self, specifier: &str) -> bool {
         self.external
             .iter()
-            .filter(|pattern| !is_path_pattern(pattern))
             .any(|pattern| match pattern.strip_suffix("/*") {
                 Some(prefix) => specifier
                     .strip_prefix(prefix)
