@@ -17,6 +17,7 @@
 //! }
 //! ```
 
+pub mod depgraph;
 pub mod diagnostics;
 pub mod emit;
 pub mod graph;
@@ -24,13 +25,17 @@ pub mod link;
 pub mod load;
 pub mod options;
 pub mod scan;
+pub mod timing;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use swc_common::Globals;
 
+pub use depgraph::{dependency_graph, DependencyGraph};
 pub use diagnostics::{Diagnostic, Diagnostics, Location};
 pub use options::{BuildOptions, Format, LogLevel, OutputTarget, Platform};
+pub use timing::Timing;
 
 /// One file a build produced.
 #[derive(Clone, Debug)]
@@ -46,11 +51,14 @@ pub struct BuildOutput {
     /// Every input file the build read, sorted: what a `build.rs` passes to
     /// `cargo:rerun-if-changed`.
     pub inputs: Vec<PathBuf>,
+    /// Where the time went, stage by stage (`--timing`).
+    pub timing: Timing,
 }
 
 /// Runs a build. On failure nothing is written and every problem found is
 /// returned.
 pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
+    let started = Instant::now();
     options.validate()?;
     let globals = Globals::new();
     let mut output = BuildOutput::default();
@@ -58,9 +66,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
         match bundle(options, entry, &globals) {
-            Ok((contents, inputs)) => {
+            Ok((contents, inputs, timing)) => {
                 output.files.push(OutputFile { path, contents });
                 output.inputs.extend(inputs);
+                output.timing.merge(&timing);
             }
             Err(d) => problems.extend(d),
         }
@@ -75,8 +84,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
             .iter()
             .map(|f| (f.path.clone(), f.contents.as_str()))
             .collect();
+        let writing = Instant::now();
         emit::write::write_all(&files)?;
+        output
+            .timing
+            .add_serial(timing::Stage::Write, writing.elapsed());
     }
+    output.timing.total = started.elapsed();
     Ok(output)
 }
 
@@ -85,12 +99,13 @@ fn bundle(
     options: &BuildOptions,
     entry: &std::path::Path,
     globals: &Globals,
-) -> Result<(String, Vec<PathBuf>), Diagnostics> {
+) -> Result<(String, Vec<PathBuf>, Timing), Diagnostics> {
     let single = BuildOptions {
         entries: vec![entry.to_path_buf()],
         ..options.clone()
     };
     let loaded = load::load(&single, globals)?;
+    let mut timing = loaded.timing;
     let mut graph = graph::ModuleGraph::new(loaded.modules, loaded.entries);
     let inputs = graph.modules.iter().map(|m| m.path.clone()).collect();
     let asts = graph
@@ -101,16 +116,21 @@ fn bundle(
 
     // Export resolution follows re-export chains recursively; a thread with
     // a large stack keeps deep chains from overflowing.
-    let code = std::thread::scope(|scope| {
+    let (code, link_time, emit_time) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn_scoped(scope, || {
+                let linking = Instant::now();
                 let link = link::link(&graph, &single)?;
-                Ok::<_, Diagnostics>(emit::emit(&graph, asts, &link, &single))
+                let link_time = linking.elapsed();
+                let (code, emit_time) = emit::emit(&graph, asts, &link, &single);
+                Ok::<_, Diagnostics>((code, link_time, emit_time))
             })
             .expect("the link thread starts")
             .join()
             .unwrap_or_else(|_| Err(Diagnostic::error("internal error while linking").into()))
     })?;
-    Ok((code, inputs))
+    timing.add_serial(timing::Stage::Link, link_time);
+    timing.add(timing::Stage::Emit, emit_time);
+    Ok((code, inputs, timing))
 }

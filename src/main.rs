@@ -30,6 +30,57 @@ enum Command {
         weft bundle src/main.ts --format iife --global-name App -o dist/app.js\n  \
         weft bundle src/a.ts src/b.ts --outdir dist --platform node")]
     Bundle(BundleArgs),
+    /// Show the module graph of entry points, found by pre-scanning and resolving only (no parse).
+    #[command(after_help = "Examples:\n  \
+        weft graph src/main.ts\n  \
+        weft graph src/main.ts --format dot | dot -Tsvg > graph.svg\n  \
+        weft graph src/main.ts --cycles")]
+    Graph(GraphArgs),
+}
+
+/// How specifiers resolve: shared by `bundle` and `graph`.
+#[derive(Args)]
+struct ResolveArgs {
+    /// The platform the bundle runs on; node makes built-ins such as fs external. Example: --platform node
+    #[arg(long, value_enum, default_value_t = PlatformArg::Browser)]
+    platform: PlatformArg,
+
+    /// Leave imports of this specifier in the output instead of bundling it: a package name, `pkg/*` for its subpaths, or a ./path. Repeatable. Example: --external react
+    #[arg(long, value_name = "SPEC")]
+    external: Vec<String>,
+
+    /// An extra package.json condition name for `exports`/`imports`, after the platform's. Repeatable. Example: --conditions development
+    #[arg(long = "conditions", value_name = "NAME", value_delimiter = ',')]
+    conditions: Vec<String>,
+
+    /// Worker threads for loading and printing (default: available cores). Example: --threads 4
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+}
+
+#[derive(Args)]
+struct GraphArgs {
+    /// Entry points. Example: src/main.ts
+    #[arg(required = true, value_name = "ENTRY")]
+    entries: Vec<PathBuf>,
+
+    /// How to print the graph: text, json ({"modules": [{"path", "imports": [{"specifier", "kind", "resolved"}]}]}) or dot (Graphviz). Example: --format json
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Text)]
+    format: GraphFormatArg,
+
+    /// Print only the import cycles, and exit with status 1 if there is one. Example: --cycles
+    #[arg(long)]
+    cycles: bool,
+
+    #[command(flatten)]
+    resolve: ResolveArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormatArg {
+    Text,
+    Json,
+    Dot,
 }
 
 #[derive(Args)]
@@ -59,25 +110,20 @@ struct BundleArgs {
     #[arg(long, value_name = "NAME")]
     global_name: Option<String>,
 
-    /// The platform the bundle runs on; node makes built-ins such as fs external. Example: --platform node
-    #[arg(long, value_enum, default_value_t = PlatformArg::Browser)]
-    platform: PlatformArg,
-
-    /// Leave imports of this specifier in the output instead of bundling it: a package name, `pkg/*` for its subpaths, or a ./path. Repeatable. Example: --external react
-    #[arg(long, value_name = "SPEC")]
-    external: Vec<String>,
-
-    /// An extra package.json condition name for `exports`/`imports`, after the platform's. Repeatable. Example: --conditions development
-    #[arg(long = "conditions", value_name = "NAME", value_delimiter = ',')]
-    conditions: Vec<String>,
+    #[command(flatten)]
+    resolve: ResolveArgs,
 
     /// Replace a global name or dotted path with a JSON value or identifier. Repeatable. Example: --define process.env.NODE_ENV='"production"'
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_define)]
     define: Vec<(String, String)>,
 
-    /// Worker threads for loading and printing (default: available cores). Example: --threads 4
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    threads: Option<u32>,
+    /// Discover imports by parsing alone, without the structural pre-scan (slower; for comparison). Example: --no-prescan
+    #[arg(long)]
+    no_prescan: bool,
+
+    /// Print the time of each stage (read, prescan, resolve, parse, link, emit, write) and the pre-scan's misses. Example: --timing
+    #[arg(long)]
+    timing: bool,
 
     /// What to report besides the result: silent, error, warn or info. Example: --log-level error
     #[arg(long, value_enum, default_value_t = LogLevelArg::Info)]
@@ -110,11 +156,73 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Bundle(args) => bundle(args),
+        Command::Graph(args) => graph(args),
     }
 }
 
-fn bundle(args: BundleArgs) -> ExitCode {
+/// Options with the resolution flags applied and every other setting at
+/// its default.
+fn resolve_options(entries: Vec<PathBuf>, output: OutputTarget, args: ResolveArgs) -> BuildOptions {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut options = BuildOptions::new(PathBuf::new(), PathBuf::new());
+    options.entries = entries;
+    options.output = output;
+    options.platform = match args.platform {
+        PlatformArg::Browser => Platform::Browser,
+        PlatformArg::Node => Platform::Node,
+        PlatformArg::Neutral => Platform::Neutral,
+    };
+    options.external = args.external;
+    options.conditions = args.conditions;
+    options.threads = args.threads.map(|n| n as usize);
+    options.cwd = cwd;
+    options
+}
+
+fn graph(args: GraphArgs) -> ExitCode {
+    // Nothing is written: the output target is never used.
+    let options = resolve_options(
+        args.entries,
+        OutputTarget::Dir(PathBuf::from(".")),
+        args.resolve,
+    );
+    let graph = match weft::dependency_graph(&options) {
+        Ok(graph) => graph,
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render(&options.cwd));
+            return ExitCode::from(1);
+        }
+    };
+    if args.cycles {
+        let cycles = graph.cycles();
+        if cycles.is_empty() {
+            eprintln!("no import cycles among {} modules", graph.modules.len());
+            return ExitCode::SUCCESS;
+        }
+        print_out(&graph.cycles_text(&cycles));
+        eprintln!(
+            "{} import cycle(s) among {} modules",
+            cycles.len(),
+            graph.modules.len()
+        );
+        return ExitCode::from(1);
+    }
+    let text = match args.format {
+        GraphFormatArg::Text => graph.to_text(),
+        GraphFormatArg::Json => graph.to_json(),
+        GraphFormatArg::Dot => graph.to_dot(),
+    };
+    print_out(&text);
+    ExitCode::SUCCESS
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is not an error.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn bundle(args: BundleArgs) -> ExitCode {
     let output = match (args.outfile, args.outdir) {
         (Some(file), _) => OutputTarget::File(file),
         (None, Some(dir)) => OutputTarget::Dir(dir),
@@ -123,33 +231,22 @@ fn bundle(args: BundleArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = BuildOptions {
-        entries: args.entries,
-        output,
-        format: match args.format {
-            FormatArg::Esm => Format::Esm,
-            FormatArg::Cjs => Format::Cjs,
-            FormatArg::Iife => Format::Iife,
-        },
-        global_name: args.global_name,
-        platform: match args.platform {
-            PlatformArg::Browser => Platform::Browser,
-            PlatformArg::Node => Platform::Node,
-            PlatformArg::Neutral => Platform::Neutral,
-        },
-        external: args.external,
-        conditions: args.conditions,
-        define: args.define,
-        threads: args.threads.map(|n| n as usize),
-        log_level: match args.log_level {
-            LogLevelArg::Silent => LogLevel::Silent,
-            LogLevelArg::Error => LogLevel::Error,
-            LogLevelArg::Warn => LogLevel::Warn,
-            LogLevelArg::Info => LogLevel::Info,
-        },
-        cwd: cwd.clone(),
-        write: true,
+    let mut options = resolve_options(args.entries, output, args.resolve);
+    options.format = match args.format {
+        FormatArg::Esm => Format::Esm,
+        FormatArg::Cjs => Format::Cjs,
+        FormatArg::Iife => Format::Iife,
     };
+    options.global_name = args.global_name;
+    options.define = args.define;
+    options.prescan = !args.no_prescan;
+    options.log_level = match args.log_level {
+        LogLevelArg::Silent => LogLevel::Silent,
+        LogLevelArg::Error => LogLevel::Error,
+        LogLevelArg::Warn => LogLevel::Warn,
+        LogLevelArg::Info => LogLevel::Info,
+    };
+    let cwd = options.cwd.clone();
     match weft::build(&options) {
         Ok(output) => {
             if options.log_level >= LogLevel::Info {
@@ -160,6 +257,9 @@ fn bundle(args: BundleArgs) -> ExitCode {
                         human_size(file.contents.len())
                     );
                 }
+            }
+            if args.timing {
+                eprint!("{}", output.timing);
             }
             ExitCode::SUCCESS
         }

@@ -78,6 +78,10 @@ pub struct BuildOptions {
     pub define: Vec<(String, String)>,
     /// Worker threads for loading and emitting; `None` means available cores.
     pub threads: Option<usize>,
+    /// Find each module's imports with the structural pre-scan before
+    /// parsing it, so its dependencies load while it parses. Off, discovery
+    /// waits for each parse.
+    pub prescan: bool,
     pub log_level: LogLevel,
     /// Relative entry and output paths are taken from here, and diagnostics
     /// name files relative to it.
@@ -100,6 +104,7 @@ impl BuildOptions {
             conditions: Vec::new(),
             define: Vec::new(),
             threads: None,
+            prescan: true,
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             write: true,

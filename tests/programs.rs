@@ -64,6 +64,7 @@ fixture_tests! {
     dynamic_import_then_without_tla,
     exec_order_siblings_nested,
     export_star_conflicts,
+    import_cycles_three,
     json_import_with_attribute,
     live_bindings_export_let_aliases,
     module_boundaries_asi_hashbang,

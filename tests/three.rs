@@ -64,7 +64,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn weft_bundle(dir: &Path, threads: &str, outfile: &str) -> Vec<u8> {
+/// The bundle, and what `--timing` reported.
+fn weft_bundle(dir: &Path, threads: &str, outfile: &str) -> (Vec<u8>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_weft"))
         .args([
             "bundle",
@@ -73,6 +74,7 @@ fn weft_bundle(dir: &Path, threads: &str, outfile: &str) -> Vec<u8> {
             "esm",
             "--threads",
             threads,
+            "--timing",
             "-o",
             outfile,
         ])
@@ -85,7 +87,29 @@ fn weft_bundle(dir: &Path, threads: &str, outfile: &str) -> Vec<u8> {
         "bundling with --threads {threads} failed\n{}",
         describe(&out)
     );
-    fs::read(dir.join(outfile)).unwrap()
+    let timing = String::from_utf8_lossy(&out.stderr).into_owned();
+    (fs::read(dir.join(outfile)).unwrap(), timing)
+}
+
+/// The paths `weft graph --format json` lists, in its order.
+fn weft_graph(dir: &Path) -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["graph", "main.js", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .expect("failed to run the weft binary");
+    assert!(
+        out.status.success(),
+        "weft graph failed\n{}",
+        describe(&out)
+    );
+    let graph: serde_json::Value = serde_json::from_slice(&out.stdout).expect("graph JSON");
+    graph["modules"]
+        .as_array()
+        .expect("a modules array")
+        .iter()
+        .map(|m| m["path"].as_str().expect("a path").to_string())
+        .collect()
 }
 
 fn node(dir: &Path, args: &[&str]) -> String {
@@ -125,8 +149,22 @@ fn ten_copies_of_three() {
     )
     .unwrap();
 
-    let one = weft_bundle(dir, "1", "bundle-t1.js");
-    let four = weft_bundle(dir, "4", "bundle-t4.js");
+    let (one, timing) = weft_bundle(dir, "1", "bundle-t1.js");
+    let (four, _) = weft_bundle(dir, "4", "bundle-t4.js");
+    // Every import found before parsing, and the same modules in the graph.
+    let modules = 1 + 387 * COPIES;
+    assert!(
+        timing.contains(&format!("modules: {modules}\n")) && timing.contains("prescan misses: 0\n"),
+        "--timing reported:\n{timing}"
+    );
+    let graph = weft_graph(dir);
+    assert_eq!(graph.len(), modules, "modules in weft graph");
+    let distinct: std::collections::HashSet<&String> = graph.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        modules,
+        "a module listed twice by weft graph"
+    );
     assert!(!one.is_empty(), "empty bundle");
     if one != four {
         let at = one

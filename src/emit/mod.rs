@@ -10,6 +10,7 @@ pub mod write;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::unbounded;
 use swc_common::sync::Lrc;
@@ -25,6 +26,7 @@ use crate::diagnostics::display_path;
 use crate::graph::{ImportKind, ModuleGraph, ModuleId, ModuleKind, Resolution};
 use crate::link::{CommonJsRead, Link, Ref};
 use crate::options::{BuildOptions, Format, Platform};
+use crate::timing::StageTime;
 
 use rewrite::{is_identifier_name, Rewriter};
 use runtime::Helpers;
@@ -45,7 +47,15 @@ struct Printed {
 
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
 /// indexed by module id; they are consumed.
-pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &BuildOptions) -> String {
+/// The chunk's code, and the time spent on it: wall, and summed over the
+/// threads that printed modules.
+pub fn emit(
+    graph: &ModuleGraph,
+    asts: Vec<Module>,
+    link: &Link,
+    options: &BuildOptions,
+) -> (String, StageTime) {
+    let started = Instant::now();
     let format = options.format;
     // CommonJS modules run in sloppy mode unless they say otherwise, and ES
     // modules in strict mode. An ES module chunk is strict throughout; the
@@ -59,7 +69,9 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
     } else {
         BTreeSet::new()
     };
-    let printed = print_modules(graph, asts, link, options, &shared);
+    let printing = Instant::now();
+    let (printed, printing_busy) = print_modules(graph, asts, link, options, &shared);
+    let printing_wall = printing.elapsed();
     let entry = graph.entries[0];
     let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
 
@@ -231,7 +243,12 @@ pub fn emit(graph: &ModuleGraph, asts: Vec<Module>, link: &Link, options: &Build
     if format == Format::Iife {
         out.push_str("})();\n");
     }
-    out
+    let wall = started.elapsed();
+    let time = StageTime {
+        wall,
+        workers: wall - printing_wall + printing_busy,
+    };
+    (out, time)
 }
 
 /// The bindings of the strict scope that CommonJS code refers to: the
@@ -281,7 +298,7 @@ fn print_modules(
     link: &Link,
     options: &BuildOptions,
     shared: &BTreeSet<String>,
-) -> Vec<Printed> {
+) -> (Vec<Printed>, Duration) {
     let count = asts.len();
     let threads = options.thread_count().min(count).max(1);
     let (work, work_queue) = unbounded();
@@ -290,28 +307,37 @@ fn print_modules(
     }
     drop(work);
     let (done, results) = unbounded();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let work_queue = work_queue.clone();
-            let done = done.clone();
-            scope.spawn(move || {
-                for (index, ast) in work_queue.iter() {
-                    let printed =
-                        print_module(graph, link, options, shared, ModuleId(index as u32), ast);
-                    let _ = done.send((index, printed));
-                }
-            });
-        }
+    let busy: Duration = std::thread::scope(|scope| {
+        let printers: Vec<_> = (0..threads)
+            .map(|_| {
+                let work_queue = work_queue.clone();
+                let done = done.clone();
+                scope.spawn(move || {
+                    let started = Instant::now();
+                    for (index, ast) in work_queue.iter() {
+                        let printed =
+                            print_module(graph, link, options, shared, ModuleId(index as u32), ast);
+                        let _ = done.send((index, printed));
+                    }
+                    started.elapsed()
+                })
+            })
+            .collect();
+        printers
+            .into_iter()
+            .map(|p| p.join().expect("a printer thread panicked"))
+            .sum()
     });
     drop(done);
     let mut slots: Vec<Option<Printed>> = (0..count).map(|_| None).collect();
     for (index, printed) in results.iter() {
         slots[index] = Some(printed);
     }
-    slots
+    let printed = slots
         .into_iter()
         .map(|p| p.expect("every module is printed"))
-        .collect()
+        .collect();
+    (printed, busy)
 }
 
 fn print_module(

@@ -17,15 +17,48 @@ pub struct KahnWaves {
     pub undrained: Vec<ModuleId>,
 }
 
-fn import_graph(graph: &ModuleGraph) -> DiGraph<ModuleId, ()> {
+impl KahnWaves {
+    pub fn compute(graph: &ModuleGraph) -> KahnWaves {
+        let (waves, undrained) = drain(&import_graph(graph));
+        let ids = |nodes: Vec<usize>| nodes.into_iter().map(|n| ModuleId(n as u32)).collect();
+        KahnWaves {
+            waves: waves.into_iter().map(ids).collect(),
+            undrained: ids(undrained),
+        }
+    }
+}
+
+/// Every import cycle: the modules Kahn's algorithm cannot drain, split into
+/// strongly connected components. Each cycle is listed in execution order.
+pub fn cycles(graph: &ModuleGraph) -> Vec<Vec<ModuleId>> {
+    cycles_of(&import_graph(graph))
+        .into_iter()
+        .map(|cycle| cycle.into_iter().map(|n| ModuleId(n as u32)).collect())
+        .collect()
+}
+
+/// The cycles of a graph of `count` nodes whose `edges` go from importer to
+/// imported, each as its sorted node indices, sorted.
+pub fn cycles_in(count: usize, edges: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut g = DiGraph::with_capacity(count, 0);
+    for _ in 0..count {
+        g.add_node(());
+    }
+    for (importer, imported) in edges {
+        g.add_edge(NodeIndex::new(imported), NodeIndex::new(importer), ());
+    }
+    cycles_of(&g)
+}
+
+/// The static import graph with an edge from each dependency to its
+/// importer: a module is released once everything it imports is done.
+fn import_graph(graph: &ModuleGraph) -> DiGraph<(), ()> {
     let mut g = DiGraph::with_capacity(graph.modules.len(), 0);
-    for module in &graph.modules {
-        g.add_node(module.id);
+    for _ in &graph.modules {
+        g.add_node(());
     }
     for module in &graph.modules {
         for dep in graph.static_deps(module.id) {
-            // Edge from the dependency to its importer: a module is released
-            // once everything it imports is done.
             g.add_edge(
                 NodeIndex::new(dep.index()),
                 NodeIndex::new(module.id.index()),
@@ -36,63 +69,66 @@ fn import_graph(graph: &ModuleGraph) -> DiGraph<ModuleId, ()> {
     g
 }
 
-impl KahnWaves {
-    pub fn compute(graph: &ModuleGraph) -> KahnWaves {
-        let g = import_graph(graph);
-        let mut indegree: Vec<usize> = g
-            .node_indices()
-            .map(|n| g.neighbors_directed(n, petgraph::Incoming).count())
-            .collect();
-        let mut wave: Vec<NodeIndex> = g
-            .node_indices()
-            .filter(|n| indegree[n.index()] == 0)
-            .collect();
-        let mut waves = Vec::new();
-        let mut drained = vec![false; indegree.len()];
-        while !wave.is_empty() {
-            let mut next = Vec::new();
-            for &n in &wave {
-                drained[n.index()] = true;
-                for m in g.neighbors_directed(n, petgraph::Outgoing) {
-                    indegree[m.index()] -= 1;
-                    if indegree[m.index()] == 0 {
-                        next.push(m);
-                    }
+/// Kahn's algorithm on a graph whose edges go from dependency to dependent:
+/// the waves of node indices, each sorted, and the nodes left undrained.
+fn drain(g: &DiGraph<(), ()>) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut indegree: Vec<usize> = g
+        .node_indices()
+        .map(|n| g.neighbors_directed(n, petgraph::Incoming).count())
+        .collect();
+    let mut wave: Vec<NodeIndex> = g
+        .node_indices()
+        .filter(|n| indegree[n.index()] == 0)
+        .collect();
+    let mut waves = Vec::new();
+    let mut drained = vec![false; indegree.len()];
+    while !wave.is_empty() {
+        let mut next = Vec::new();
+        for &n in &wave {
+            drained[n.index()] = true;
+            for m in g.neighbors_directed(n, petgraph::Outgoing) {
+                indegree[m.index()] -= 1;
+                if indegree[m.index()] == 0 {
+                    next.push(m);
                 }
             }
-            let mut ids: Vec<ModuleId> = wave.iter().map(|n| g[*n]).collect();
-            ids.sort();
-            waves.push(ids);
-            next.sort();
-            next.dedup();
-            wave = next;
         }
-        let undrained = g
-            .node_indices()
-            .filter(|n| !drained[n.index()])
-            .map(|n| g[n])
-            .collect();
-        KahnWaves { waves, undrained }
+        let mut nodes: Vec<usize> = wave.iter().map(|n| n.index()).collect();
+        nodes.sort_unstable();
+        waves.push(nodes);
+        next.sort();
+        next.dedup();
+        wave = next;
     }
+    let undrained = (0..drained.len()).filter(|&n| !drained[n]).collect();
+    (waves, undrained)
 }
 
-/// Every import cycle: the modules Kahn's algorithm cannot drain, split into
-/// strongly connected components. Each cycle is listed in execution order.
-pub fn cycles(graph: &ModuleGraph) -> Vec<Vec<ModuleId>> {
-    let kahn = KahnWaves::compute(graph);
-    if kahn.undrained.is_empty() {
+fn cycles_of(g: &DiGraph<(), ()>) -> Vec<Vec<usize>> {
+    let (_, undrained) = drain(g);
+    if undrained.is_empty() {
         return Vec::new();
     }
-    let g = import_graph(graph);
-    let stuck: std::collections::HashSet<ModuleId> = kahn.undrained.iter().copied().collect();
-    let sub = g.filter_map(|_, id| stuck.contains(id).then_some(*id), |_, _| Some(()));
-    let mut found: Vec<Vec<ModuleId>> = tarjan_scc(&sub)
+    let mut stuck = vec![false; g.node_count()];
+    for &n in &undrained {
+        stuck[n] = true;
+    }
+    // Keep every node so that indices stay those of `g`; the drained ones
+    // have no edges left and form no cycle.
+    let sub = g.filter_map(
+        |_, _| Some(()),
+        |e, _| {
+            let (a, b) = g.edge_endpoints(e)?;
+            (stuck[a.index()] && stuck[b.index()]).then_some(())
+        },
+    );
+    let mut found: Vec<Vec<usize>> = tarjan_scc(&sub)
         .into_iter()
         .filter(|scc| scc.len() > 1 || sub.contains_edge(scc[0], scc[0]))
         .map(|scc| {
-            let mut ids: Vec<ModuleId> = scc.iter().map(|n| sub[*n]).collect();
-            ids.sort();
-            ids
+            let mut nodes: Vec<usize> = scc.iter().map(|n| n.index()).collect();
+            nodes.sort_unstable();
+            nodes
         })
         .collect();
     found.sort();

@@ -16,7 +16,7 @@ use swc_common::{SourceFile, SourceMap, Span, SyntaxContext};
 use swc_ecma_ast::{Id, Module as Ast};
 
 pub use exec_order::ExecOrder;
-pub use kahn::{cycles, KahnWaves};
+pub use kahn::{cycles, cycles_in, KahnWaves};
 
 /// A module's index in the graph. After [`ModuleGraph::new`] the ids are in
 /// execution order: a module's id is its position in the output.

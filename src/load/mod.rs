@@ -1,12 +1,20 @@
 //! The load stage: a channel-driven discovery graph.
 //!
-//! Worker threads take `Task::Load` from a crossbeam channel, read the file,
-//! parse and analyze it, resolve each specifier once, and claim the paths
-//! they lead to in a `DashMap`: whoever inserts a path first enqueues its
-//! load. An atomic count of outstanding loads tells when discovery is done:
-//! the worker that takes it to zero tells the coordinator, which stops the
-//! workers. Only the coordinator touches the module table. Nothing sleeps or
-//! polls.
+//! Worker threads take `Task::Load` from a crossbeam channel and read the
+//! file. The structural pre-scan ([`crate::scan`]) finds its imports; each
+//! specifier is resolved once and the paths it leads to are claimed in a
+//! `DashMap`: whoever inserts a path first enqueues its load, so the module's
+//! dependencies start loading on other workers while this one parses it.
+//! The parse then confirms the edges: an import the pre-scan missed is
+//! resolved and claimed now (and counted), and a module reached only through
+//! pre-scan hits the parser does not confirm is dropped at the end, its
+//! problems with it. An atomic count of outstanding loads tells when
+//! discovery is done: the worker that takes it to zero tells the coordinator,
+//! which stops the workers. Only the coordinator touches the module table.
+//! Nothing sleeps or polls.
+//!
+//! [`scan_graph`] runs the same discovery with the pre-scan alone, no parse:
+//! the graph `weft graph` shows.
 
 mod analyze;
 pub mod parse;
@@ -20,21 +28,55 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use dashmap::mapref::entry::Entry;
 use dashmap::DashMap;
+use swc_atoms::Atom;
 use swc_common::{Globals, GLOBALS};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::graph::{ImportKind, Interop, Module, ModuleId, Resolution};
 use crate::options::BuildOptions;
+use crate::scan::{prescan, Dialect, ScanKind};
+use crate::timing::{Spans, Stage, Timing};
 
 use analyze::Define;
 pub use analyze::{import_call, str_atom};
 pub use parse::SourceKind;
 use resolve::{FileFacts, ModuleResolver, Resolved};
 
-/// The modules of a build, indexed by discovery id, and the entries' ids.
+/// The modules of a build, indexed by id, and the entries' ids.
 pub struct Loaded {
     pub modules: Vec<Module>,
     pub entries: Vec<ModuleId>,
+    /// The load stages' times, the modules kept and dropped, and the
+    /// pre-scan's misses.
+    pub timing: Timing,
+}
+
+/// The graph the pre-scan alone finds: modules indexed by id.
+pub struct ScannedGraph {
+    pub modules: Vec<ScannedModule>,
+    pub entries: Vec<ModuleId>,
+}
+
+/// A module as the pre-scan sees it.
+pub struct ScannedModule {
+    pub path: PathBuf,
+    /// In source order.
+    pub imports: Vec<ScannedEdge>,
+}
+
+pub struct ScannedEdge {
+    pub specifier: String,
+    pub kind: ScanKind,
+    pub target: Target,
+}
+
+/// Where a scanned import leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Module(ModuleId),
+    External,
+    /// It could not be resolved; why.
+    Unresolved(String),
 }
 
 enum Task {
@@ -54,29 +96,151 @@ enum Event {
     /// A module and the problems found in it (unresolved imports); it is
     /// kept so that its dependencies are still loaded and checked.
     Loaded(Box<Module>, Vec<Diagnostic>),
-    Failed(Vec<Diagnostic>),
+    Scanned(ModuleId, ScannedModule),
+    Failed(ModuleId, Vec<Diagnostic>),
     /// Every claimed module has been reported.
     Finished,
 }
 
+/// What workers do with a module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Job {
+    /// Parse and analyze it; with `prescan`, pre-scan it first.
+    Load { prescan: bool },
+    /// Pre-scan and resolve only.
+    Scan,
+}
+
 /// What the workers share: the resolver, the claim map and the counters.
 struct Shared {
+    job: Job,
     resolver: ModuleResolver,
     defines: Vec<Define>,
     claims: DashMap<PathBuf, ModuleId>,
     next_id: AtomicU32,
     /// Loads claimed and not yet reported.
     outstanding: AtomicUsize,
+    /// Imports the parser found that the pre-scan had not.
+    misses: AtomicUsize,
     tasks: Sender<Task>,
     events: Sender<Event>,
 }
 
+/// How a specifier resolved, once per (specifier, is `require`) in a module.
+type Outcome = Result<Resolution, (String, Option<String>)>;
+type Outcomes = HashMap<(Atom, bool), Outcome>;
+
 /// Loads every module reachable from the entries. All problems found are
 /// returned together.
 pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnostics> {
+    let job = Job::Load {
+        prescan: options.prescan,
+    };
+    let Discovery {
+        events,
+        spans,
+        entries,
+        misses,
+    } = discover(options, globals, job)?;
+    let mut slots: Vec<Option<Module>> = Vec::new();
+    let mut problems: Vec<Vec<Diagnostic>> = Vec::new();
+    for event in events {
+        let (id, module, found) = match event {
+            Event::Loaded(module, found) => (module.id, Some(*module), found),
+            Event::Failed(id, found) => (id, None, found),
+            Event::Scanned(..) | Event::Finished => continue,
+        };
+        if slots.len() <= id.index() {
+            slots.resize_with(id.index() + 1, || None);
+            problems.resize_with(id.index() + 1, Vec::new);
+        }
+        slots[id.index()] = module;
+        problems[id.index()] = found;
+    }
+
+    // Keep what the parsed imports reach; the rest was loaded on pre-scan
+    // hits alone.
+    let reached = reachable(&entries, slots.len(), |id| {
+        slots[id.index()]
+            .iter()
+            .flat_map(|m| &m.records)
+            .filter_map(|r| match r.resolution {
+                Resolution::Module(target) => Some(target),
+                Resolution::External => None,
+            })
+            .collect()
+    });
+    let mut diagnostics = Diagnostics::default();
+    for &id in &reached {
+        diagnostics.0.append(&mut problems[id.index()]);
+    }
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+
+    let mut timing = Timing::default();
+    timing.add_spans(&spans);
+    timing.modules = reached.len();
+    timing.speculative = slots.len() - reached.len();
+    if options.prescan {
+        timing.prescan_misses = Some(misses);
+    }
+    let (modules, entries) = compact(slots, &reached, &entries);
+    Ok(Loaded {
+        modules,
+        entries,
+        timing,
+    })
+}
+
+/// Finds every module reachable from the entries with the pre-scan and the
+/// resolver alone. Unresolved imports are part of the result, not errors.
+pub fn scan_graph(options: &BuildOptions) -> Result<ScannedGraph, Diagnostics> {
+    let globals = Globals::new();
+    let Discovery {
+        events, entries, ..
+    } = discover(options, &globals, Job::Scan)?;
+    let mut slots: Vec<Option<ScannedModule>> = Vec::new();
+    let mut diagnostics = Diagnostics::default();
+    for event in events {
+        match event {
+            Event::Scanned(id, module) => {
+                if slots.len() <= id.index() {
+                    slots.resize_with(id.index() + 1, || None);
+                }
+                slots[id.index()] = Some(module);
+            }
+            Event::Failed(_, problems) => diagnostics.0.extend(problems),
+            Event::Loaded(..) | Event::Finished => {}
+        }
+    }
+    diagnostics.sort();
+    let modules: Option<Vec<ScannedModule>> = slots.into_iter().collect();
+    match modules {
+        Some(modules) if !diagnostics.has_errors() => Ok(ScannedGraph { modules, entries }),
+        _ => Err(diagnostics),
+    }
+}
+
+/// What a discovery run reports.
+struct Discovery {
+    /// Every `Loaded`, `Scanned` and `Failed` event, in arrival order.
+    events: Vec<Event>,
+    /// Each worker's time spans.
+    spans: Vec<Spans>,
+    entries: Vec<ModuleId>,
+    /// Imports the parser found that the pre-scan had not.
+    misses: usize,
+}
+
+/// Runs discovery from the entries until every claimed module has been
+/// reported.
+fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Discovery, Diagnostics> {
     let (tasks, task_queue) = unbounded();
     let (events, event_queue) = unbounded();
     let shared = Shared {
+        job,
         resolver: ModuleResolver::new(options),
         defines: options
             .defines()
@@ -89,64 +253,118 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
         claims: DashMap::new(),
         next_id: AtomicU32::new(0),
         outstanding: AtomicUsize::new(0),
+        misses: AtomicUsize::new(0),
         tasks,
         events,
     };
 
+    // Every entry must exist before any work starts.
     let mut diagnostics = Diagnostics::default();
-    let mut entries = Vec::new();
+    let mut entry_paths = Vec::new();
     for entry in &options.entries {
-        let path = options.absolute(entry);
-        match path.canonicalize() {
-            Ok(path) if path.is_file() => {
-                let facts = shared.resolver.entry_facts(&path);
-                entries.push(shared.claim(path, Source::File(facts)))
-            }
+        match options.absolute(entry).canonicalize() {
+            Ok(path) if path.is_file() => entry_paths.push(path),
             _ => diagnostics.push(Diagnostic::error(format!(
                 "entry point not found: {}",
                 entry.display()
             ))),
         }
     }
-    if entries.is_empty() {
-        return Err(diagnostics);
-    }
+    diagnostics.into_result(())?;
+    let entries: Vec<ModuleId> = entry_paths
+        .into_iter()
+        .map(|path| {
+            let facts = shared.resolver.entry_facts(&path);
+            shared.claim(path, Source::File(facts))
+        })
+        .collect();
 
     let threads = options.thread_count();
-    let mut slots: Vec<Option<Module>> = Vec::new();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let shared = &shared;
-            let task_queue = task_queue.clone();
-            scope.spawn(move || GLOBALS.set(globals, || shared.work(&task_queue)));
-        }
+    let mut reports = Vec::new();
+    let spans = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let shared = &shared;
+                let task_queue = task_queue.clone();
+                scope.spawn(move || GLOBALS.set(globals, || shared.work(&task_queue)))
+            })
+            .collect();
         for event in event_queue.iter() {
-            match event {
-                Event::Loaded(module, problems) => {
-                    let index = module.id.index();
-                    if slots.len() <= index {
-                        slots.resize_with(index + 1, || None);
-                    }
-                    slots[index] = Some(*module);
-                    diagnostics.0.extend(problems);
-                }
-                Event::Failed(problems) => diagnostics.0.extend(problems),
-                Event::Finished => break,
+            if let Event::Finished = event {
+                break;
             }
+            reports.push(event);
         }
         for _ in 0..threads {
             let _ = shared.tasks.send(Task::Stop);
         }
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
     });
+    Ok(Discovery {
+        events: reports,
+        spans,
+        entries,
+        misses: shared.misses.load(Ordering::Relaxed),
+    })
+}
 
-    let modules: Option<Vec<Module>> = slots.into_iter().collect();
-    match modules {
-        Some(modules) if !diagnostics.has_errors() => Ok(Loaded { modules, entries }),
-        _ => {
-            diagnostics.sort();
-            Err(diagnostics)
+/// The ids reachable from `entries` along `edges`, in ascending order.
+fn reachable(
+    entries: &[ModuleId],
+    count: usize,
+    edges: impl Fn(ModuleId) -> Vec<ModuleId>,
+) -> Vec<ModuleId> {
+    let mut seen = vec![false; count];
+    let mut pending: Vec<ModuleId> = entries.to_vec();
+    for e in entries {
+        seen[e.index()] = true;
+    }
+    while let Some(id) = pending.pop() {
+        for next in edges(id) {
+            if !seen[next.index()] {
+                seen[next.index()] = true;
+                pending.push(next);
+            }
         }
     }
+    (0..count)
+        .filter(|&i| seen[i])
+        .map(|i| ModuleId(i as u32))
+        .collect()
+}
+
+/// The `reached` modules, renumbered densely, with their records and the
+/// entries renumbered to match.
+fn compact(
+    slots: Vec<Option<Module>>,
+    reached: &[ModuleId],
+    entries: &[ModuleId],
+) -> (Vec<Module>, Vec<ModuleId>) {
+    let mut new_id = vec![ModuleId(u32::MAX); slots.len()];
+    for (index, id) in reached.iter().enumerate() {
+        new_id[id.index()] = ModuleId(index as u32);
+    }
+    let mut slots = slots;
+    let modules = reached
+        .iter()
+        .map(|id| {
+            let mut module = slots[id.index()]
+                .take()
+                .expect("a reached module without errors was loaded");
+            module.id = new_id[id.index()];
+            for record in &mut module.records {
+                if let Resolution::Module(target) = &mut record.resolution {
+                    *target = new_id[target.index()];
+                }
+            }
+            module
+        })
+        .collect();
+    let entries = entries.iter().map(|e| new_id[e.index()]).collect();
+    (modules, entries)
 }
 
 impl Shared {
@@ -168,32 +386,42 @@ impl Shared {
         id
     }
 
-    fn work(&self, queue: &Receiver<Task>) {
+    /// Takes tasks until told to stop; returns the time spent per stage.
+    fn work(&self, queue: &Receiver<Task>) -> Spans {
+        let mut spans = Spans::default();
         for task in queue.iter() {
             let Task::Load(id, path, source) = task else {
-                return;
+                break;
             };
-            let loaded = catch_unwind(AssertUnwindSafe(|| self.load_module(id, &path, source)));
-            let event = match loaded {
-                Ok(Ok((module, problems))) => Event::Loaded(Box::new(module), problems),
-                Ok(Err(problems)) => Event::Failed(problems),
-                Err(panic) => Event::Failed(vec![internal_error(&path, panic)]),
-            };
+            let loaded = catch_unwind(AssertUnwindSafe(|| match self.job {
+                Job::Load { prescan } => {
+                    match self.load_module(id, &path, source, prescan, &mut spans) {
+                        Ok((module, problems)) => Event::Loaded(Box::new(module), problems),
+                        Err(problems) => Event::Failed(id, problems),
+                    }
+                }
+                Job::Scan => match self.scan_module(&path, source, &mut spans) {
+                    Ok(module) => Event::Scanned(id, module),
+                    Err(problems) => Event::Failed(id, problems),
+                },
+            }));
+            let event = loaded
+                .unwrap_or_else(|panic| Event::Failed(id, vec![internal_error(&path, panic)]));
             let _ = self.events.send(event);
             if self.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
                 let _ = self.events.send(Event::Finished);
             }
         }
+        spans
     }
 
-    /// Read → parse → analyze → resolve → claim.
-    fn load_module(
+    /// The module's text, what its package says of it, and its kind.
+    fn read(
         &self,
-        id: ModuleId,
         path: &Path,
         source: Source,
-    ) -> Result<(Module, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let (text, facts) = match source {
+    ) -> Result<(String, FileFacts, SourceKind), Vec<Diagnostic>> {
+        match source {
             Source::File(facts) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     vec![Diagnostic::error(format!(
@@ -201,25 +429,64 @@ impl Shared {
                         path.display()
                     ))]
                 })?;
-                (text, facts)
+                Ok((text, facts, SourceKind::of(path)))
             }
-            Source::Empty => (
+            Source::Empty => Ok((
                 String::new(),
                 FileFacts {
                     module_type: Some(oxc_resolver::ModuleType::CommonJs),
                     side_effects: false,
                 },
-            ),
-        };
-        let kind = match source {
-            Source::Empty => SourceKind::JavaScript,
-            Source::File(_) => SourceKind::of(path),
-        };
+                SourceKind::JavaScript,
+            )),
+        }
+    }
+
+    /// Read → pre-scan → resolve and claim what it found → parse → analyze
+    /// → resolve and claim what the pre-scan missed.
+    fn load_module(
+        &self,
+        id: ModuleId,
+        path: &Path,
+        source: Source,
+        prescan: bool,
+        spans: &mut Spans,
+    ) -> Result<(Module, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (text, facts, kind) = spans.time(Stage::Read, || self.read(path, source))?;
         let jsx = match kind {
             SourceKind::Tsx | SourceKind::JavaScript => self.resolver.jsx_settings(path),
             _ => Default::default(),
         };
-        let mut parsed = parse::parse(path, kind, text, &jsx, facts.module_type)?;
+        let mut outcomes = Outcomes::new();
+        if prescan && kind != SourceKind::Json {
+            let dialect = Dialect::from_path(path);
+            let scan = spans.time(Stage::Prescan, || prescan_imports(&text, dialect, &jsx));
+            spans.time(Stage::Resolve, || {
+                for (specifier, kind) in scan {
+                    self.outcome(&mut outcomes, path, specifier.into(), kind);
+                }
+            });
+        }
+
+        let mut module = spans.time(Stage::Parse, || {
+            self.parse_module(id, path, text, facts, kind, &jsx)
+        })?;
+        let problems = spans.time(Stage::Resolve, || {
+            self.resolve_records(&mut module, &mut outcomes, prescan)
+        });
+        Ok((module, problems))
+    }
+
+    fn parse_module(
+        &self,
+        id: ModuleId,
+        path: &Path,
+        text: String,
+        facts: FileFacts,
+        kind: SourceKind,
+        jsx: &parse::JsxSettings,
+    ) -> Result<Module, Vec<Diagnostic>> {
+        let mut parsed = parse::parse(path, kind, text, jsx, facts.module_type)?;
         let stem = identifier_stem(path);
         let mut analysis = analyze::analyze(
             &mut parsed.ast,
@@ -238,8 +505,7 @@ impl Shared {
             (Some("mjs" | "mts"), _) | (_, Some(oxc_resolver::ModuleType::Module)) => Interop::Node,
             _ => Interop::Babel,
         };
-
-        let mut module = Module {
+        Ok(Module {
             id,
             path: path.to_path_buf(),
             kind: parsed.kind,
@@ -255,36 +521,92 @@ impl Shared {
             reserved: analysis.reserved,
             top_level_await: analysis.top_level_await,
             unresolved: swc_common::SyntaxContext::empty().apply_mark(parsed.unresolved_mark),
-        };
-        let problems = self.resolve_records(&mut module);
-        Ok((module, problems))
+        })
     }
 
-    /// Resolves each distinct specifier of `module` once and claims what it
-    /// leads to. A specifier that fails is reported at every place it is used.
-    fn resolve_records(&self, module: &mut Module) -> Vec<Diagnostic> {
-        type Outcome = Result<Resolution, (String, Option<String>)>;
-        let mut outcomes: HashMap<(swc_atoms::Atom, bool), Outcome> = HashMap::new();
-        let mut problems = Vec::new();
-        for record in &mut module.records {
-            // `require` resolves with other conditions than `import`.
-            let is_require = record.kind == ImportKind::Require;
-            let key = (record.specifier.clone(), is_require);
-            let outcome = outcomes.entry(key).or_insert_with(|| {
-                match self
-                    .resolver
-                    .resolve(&module.path, &record.specifier, record.kind)
-                {
-                    Resolved::Path(path, facts) => {
-                        Ok(Resolution::Module(self.claim(path, Source::File(facts))))
-                    }
-                    Resolved::Empty(path) => {
-                        Ok(Resolution::Module(self.claim(path, Source::Empty)))
-                    }
-                    Resolved::External => Ok(Resolution::External),
-                    Resolved::Failed { reason, hint } => Err((reason, hint)),
-                }
+    /// Read → pre-scan → resolve and claim, for `weft graph`.
+    fn scan_module(
+        &self,
+        path: &Path,
+        source: Source,
+        spans: &mut Spans,
+    ) -> Result<ScannedModule, Vec<Diagnostic>> {
+        let (text, _, kind) = spans.time(Stage::Read, || self.read(path, source))?;
+        let mut module = ScannedModule {
+            path: path.to_path_buf(),
+            imports: Vec::new(),
+        };
+        if kind == SourceKind::Json {
+            return Ok(module);
+        }
+        let jsx = match kind {
+            SourceKind::Tsx | SourceKind::JavaScript => self.resolver.jsx_settings(path),
+            _ => Default::default(),
+        };
+        let scan = prescan_imports(&text, Dialect::from_path(path), &jsx);
+        let mut outcomes = Outcomes::new();
+        for (specifier, kind) in scan {
+            let outcome = self.outcome(&mut outcomes, path, specifier.as_str().into(), kind);
+            let target = match outcome {
+                Ok(Resolution::Module(id)) => Target::Module(*id),
+                Ok(Resolution::External) => Target::External,
+                Err((reason, _)) => Target::Unresolved(reason.clone()),
+            };
+            module.imports.push(ScannedEdge {
+                specifier,
+                kind,
+                target,
             });
+        }
+        Ok(module)
+    }
+
+    /// Resolves `specifier` from `importer` (once per module) and claims the
+    /// module it leads to.
+    fn outcome<'o>(
+        &self,
+        outcomes: &'o mut Outcomes,
+        importer: &Path,
+        specifier: Atom,
+        kind: ScanKind,
+    ) -> &'o Outcome {
+        let kind = import_kind(kind);
+        // `require` resolves with other conditions than `import`.
+        let key = (specifier, kind == ImportKind::Require);
+        outcomes.entry(key).or_insert_with_key(|(specifier, _)| {
+            match self.resolver.resolve(importer, specifier, kind) {
+                Resolved::Path(path, facts) => {
+                    Ok(Resolution::Module(self.claim(path, Source::File(facts))))
+                }
+                Resolved::Empty(path) => Ok(Resolution::Module(self.claim(path, Source::Empty))),
+                Resolved::External => Ok(Resolution::External),
+                Resolved::Failed { reason, hint } => Err((reason, hint)),
+            }
+        })
+    }
+
+    /// Resolves each distinct specifier of `module` once (reusing what the
+    /// pre-scan resolved) and claims what it leads to. A specifier that fails
+    /// is reported at every place it is used.
+    fn resolve_records(
+        &self,
+        module: &mut Module,
+        outcomes: &mut Outcomes,
+        prescanned: bool,
+    ) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut misses = 0;
+        for record in &mut module.records {
+            let is_require = record.kind == ImportKind::Require;
+            if prescanned && !outcomes.contains_key(&(record.specifier.clone(), is_require)) {
+                misses += 1;
+            }
+            let outcome = self.outcome(
+                outcomes,
+                &module.path,
+                record.specifier.clone(),
+                scan_kind(record.kind),
+            );
             match outcome {
                 Ok(resolution) => record.resolution = resolution.clone(),
                 // Left to fail at run time, inside its `try`.
@@ -303,7 +625,48 @@ impl Shared {
                 }
             }
         }
+        if misses > 0 {
+            self.misses.fetch_add(misses, Ordering::Relaxed);
+        }
         problems
+    }
+}
+
+/// The specifiers the pre-scan finds in `text`, and the JSX runtime module
+/// the automatic JSX transform will import in a `.jsx`/`.tsx` file.
+fn prescan_imports(
+    text: &str,
+    dialect: Dialect,
+    jsx: &parse::JsxSettings,
+) -> Vec<(String, ScanKind)> {
+    let scan = prescan(text.as_bytes(), dialect);
+    let mut found: Vec<(String, ScanKind)> = scan
+        .imports
+        .into_iter()
+        .map(|i| (i.specifier, i.kind))
+        .collect();
+    if dialect.jsx && !jsx.classic {
+        let source = jsx.import_source.as_deref().unwrap_or("react");
+        found.push((format!("{source}/jsx-runtime"), ScanKind::Import));
+    }
+    found
+}
+
+fn import_kind(kind: ScanKind) -> ImportKind {
+    match kind {
+        ScanKind::Import => ImportKind::Import,
+        ScanKind::ReExport => ImportKind::ReExport,
+        ScanKind::Dynamic => ImportKind::Dynamic,
+        ScanKind::Require => ImportKind::Require,
+    }
+}
+
+fn scan_kind(kind: ImportKind) -> ScanKind {
+    match kind {
+        ImportKind::Import => ScanKind::Import,
+        ImportKind::ReExport => ScanKind::ReExport,
+        ImportKind::Dynamic => ScanKind::Dynamic,
+        ImportKind::Require => ScanKind::Require,
     }
 }
 

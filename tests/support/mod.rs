@@ -12,6 +12,7 @@
 /// One `#[test]` per listed fixture, each calling `$run(name)`, and
 /// `LISTED`, the names in order, for a test that checks the list against
 /// the disk.
+#[allow(unused_macros)]
 macro_rules! fixture_tests {
     ($run:ident: $($(#[$attr:meta])* $name:ident),* $(,)?) => {
         /// Every fixture that has a test of its own.
