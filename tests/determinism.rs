@@ -4,9 +4,9 @@
 //! barrels with `export *`, namespace and default imports, re-exports, a
 //! `helper` and a `value` in every module, import cycles, CommonJS modules
 //! imported by ES modules and requiring each other and ES modules) is bundled
-//! with 1, 2 and 8 threads in each output format, and the outputs must be
-//! identical. The ES module output must also print what the unbundled
-//! program prints under Node.
+//! with 1, 2 and 8 threads in each output format, and without the pre-scan,
+//! and the outputs must be identical. The ES module output must also print
+//! what the unbundled program prints under Node.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -365,6 +365,21 @@ fn many_modules_bundle_identically_with_any_thread_count() {
             );
             outputs.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
         }
+        // Discovery by parsing alone finds the same graph.
+        let outfile = format!("out-{format}-no-prescan.js");
+        weft(
+            dir,
+            &[
+                "bundle",
+                "main.js",
+                "--format",
+                format,
+                "--no-prescan",
+                "-o",
+                &outfile,
+            ],
+        );
+        outputs.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
         assert_same_bytes(&outputs);
     }
 
