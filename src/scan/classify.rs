@@ -1,61 +1,50 @@
-//! Block classifiers: turn 64 bytes of source into bitmasks of the bytes
-//! the walker must look at (bit `i` set when byte `i` of the block is one of
-//! them). Every classifier computes exactly the masks of the scalar one.
+//! Block classifiers: turn 64 bytes of source into the bitmask of the bytes
+//! the walker must look at in code (bit `i` set when byte `i` of the block
+//! is one of them), and search for the bytes it must look at elsewhere.
+//! Every classifier computes exactly what the scalar one does.
+//!
+//! Code is where most of a source's bytes are, and where the walker reacts
+//! to the most bytes, so it is what block masks are for. Inside a string,
+//! comment, template or JSX text the walker reacts to a few bytes only (a
+//! block comment ends at a `/`), and searching ahead for them skips whole
+//! comments without classifying a block of them.
 //!
 //! The sets are chosen so that a byte outside them never changes the
 //! walker's state. Tokens the walker needs between two set bits (the token
 //! before a `/`, the `(` after `import`) it reads from the source directly,
 //! so `(` and `)` are not in them.
 
-/// The bytes that matter to strings, templates, comments, braces and (the
-/// last two, in JSX dialects only) JSX; each gets its own mask so that the
-/// walker looks only at what its current state reacts to.
-const BYTES: [u8; 11] = [
-    b'\'', b'"', b'`', b'/', b'\\', b'\n', b'$', b'{', b'}', b'<', b'>',
-];
-/// The first letters of `import`, `export`/`exports`, `require` and
-/// `module`: significant at the start of a word only, and only in code.
-const WORD_LETTERS: [u8; 4] = [b'i', b'e', b'r', b'm'];
+/// The bytes of source a mask covers.
+pub(crate) const BLOCK: usize = 64;
 
-/// What a classifier computes for one block: a mask per byte of [`BYTES`],
-/// the identifier bytes, and the bytes of [`WORD_LETTERS`].
-pub(crate) struct RawMasks {
-    bytes: [u64; BYTES.len()],
-    ident: u64,
-    letters: u64,
-}
+/// How far past its block a classifier reads: the keyword test of a block's
+/// last byte looks at the two bytes after it.
+const LOOKAHEAD: usize = 2;
 
-/// The bitmasks of one block, by what they are significant to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct BlockMasks {
-    pub single_quote: u64,
-    pub double_quote: u64,
-    pub backtick: u64,
-    pub slash: u64,
-    pub backslash: u64,
-    pub newline: u64,
-    pub dollar: u64,
-    /// `{` and `}`.
-    pub braces: u64,
-    /// `<` and `>`, in JSX dialects only.
-    pub angles: u64,
-    /// `i`, `e`, `r`, `m` where a word starts.
-    pub words: u64,
-}
+/// A block and the bytes after it that its classification looks at (zeros
+/// past the end of the source).
+pub(crate) type Window = [u8; BLOCK + LOOKAHEAD];
 
-const fn byte_table(jsx: bool) -> [bool; 256] {
-    let mut table = [false; 256];
-    let count = if jsx { BYTES.len() } else { BYTES.len() - 2 };
-    let mut i = 0;
-    while i < count {
-        table[BYTES[i] as usize] = true;
-        i += 1;
+/// The bytes that matter in code: strings, templates, comments, regexes
+/// and braces start or end at them, and the last one, `<`, may open JSX in
+/// the JSX dialects (`>` matters only inside JSX, which is searched).
+const CODE_BYTES: [u8; 7] = [b'\'', b'"', b'`', b'/', b'{', b'}', b'<'];
+
+/// The bytes that matter in code in `jsx` dialects or the others.
+const fn code_bytes(jsx: bool) -> &'static [u8] {
+    if jsx {
+        &CODE_BYTES
+    } else {
+        CODE_BYTES.split_at(CODE_BYTES.len() - 1).0
     }
-    table
 }
 
-const SIGNIFICANT: [bool; 256] = byte_table(false);
-const SIGNIFICANT_JSX: [bool; 256] = byte_table(true);
+/// The first three bytes of `import`, `export`/`exports`, `require` and
+/// `module`. Testing all three keeps out the many other words starting with
+/// `i`, `e`, `r` or `m` (`if`, `return`, `render`, `material`) without first
+/// finding where words start: the walker checks that itself, and few words
+/// hold one of these in their middle (`simple`).
+pub(crate) const KEYWORD_PREFIXES: [[u8; 3]; 4] = [*b"imp", *b"exp", *b"req", *b"mod"];
 
 const fn ident_table() -> [bool; 256] {
     let mut table = [false; 256];
@@ -72,16 +61,95 @@ const IDENT: [bool; 256] = ident_table();
 
 /// Whether `b` can be part of an identifier (every byte of a non-ASCII
 /// character counts).
+#[inline]
 pub(crate) fn is_ident(b: u8) -> bool {
     IDENT[b as usize]
 }
 
-/// Whether the walker may need to look at byte `p` of `src`: the union of
-/// every mask in [`BlockMasks`].
+/// The bytes that matter to strings, templates, comments, braces and (the
+/// last two, in JSX dialects only) JSX.
+const SIGNIFICANT_BYTES: [u8; 11] = [
+    b'\'', b'"', b'`', b'/', b'\\', b'\n', b'$', b'{', b'}', b'<', b'>',
+];
+
+/// The first letters of `import`, `export`/`exports`, `require` and
+/// `module`, which matter at the start of a word.
+const WORD_LETTERS: [u8; 4] = [b'i', b'e', b'r', b'm'];
+
+/// Whether the walker may need to look at byte `p` of `src` in any of its
+/// states: every mask and search of every classifier covers a subset of
+/// these bytes. The reference scan steps on all of them, which is what makes
+/// it a reference for the narrower sets.
 pub(crate) fn is_significant(src: &[u8], p: usize, jsx: bool) -> bool {
     let b = src[p];
-    let table = if jsx { &SIGNIFICANT_JSX } else { &SIGNIFICANT };
-    table[b as usize] || (WORD_LETTERS.contains(&b) && (p == 0 || !is_ident(src[p - 1])))
+    let count = if jsx {
+        SIGNIFICANT_BYTES.len()
+    } else {
+        SIGNIFICANT_BYTES.len() - 2
+    };
+    SIGNIFICANT_BYTES[..count].contains(&b)
+        || (WORD_LETTERS.contains(&b) && (p == 0 || !is_ident(src[p - 1])))
+}
+
+/// The lookup tables of the shuffle-based classifiers (AVX2, NEON).
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod tables {
+    use super::{code_bytes, KEYWORD_PREFIXES};
+
+    /// `CODE[b & 15] == b` when `b` matters in code outside JSX dialects.
+    pub(super) const CODE: [u8; 16] = nibble_table(code_bytes(false));
+    /// `CODE_JSX[b & 15] == b` when `b` matters in code in JSX dialects.
+    pub(super) const CODE_JSX: [u8; 16] = nibble_table(code_bytes(true));
+    /// `PREFIX[0][b & 15] == b` when `b` starts a keyword prefix, and then
+    /// `PREFIX[k][b & 15]` is the prefix's byte at `k`.
+    pub(super) const PREFIX: [[u8; 16]; 3] = [
+        nibble_table(&[
+            KEYWORD_PREFIXES[0][0],
+            KEYWORD_PREFIXES[1][0],
+            KEYWORD_PREFIXES[2][0],
+            KEYWORD_PREFIXES[3][0],
+        ]),
+        prefix_table(1),
+        prefix_table(2),
+    ];
+
+    /// A table for a byte-shuffle lookup keyed by a byte's low nibble:
+    /// entry `n` is the byte of `bytes` whose low nibble is `n`, so that
+    /// `table[b & 15] == b` exactly when `b` is one of `bytes`. Entries no
+    /// byte claims hold a byte whose low nibble is not their index, which no
+    /// byte looking them up can equal.
+    const fn nibble_table(bytes: &[u8]) -> [u8; 16] {
+        let mut table = [0u8; 16];
+        let mut n = 0;
+        while n < 16 {
+            table[n] = !(n as u8);
+            n += 1;
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            let slot = (bytes[i] & 15) as usize;
+            assert!(table[slot] == !(slot as u8), "two bytes share a low nibble");
+            table[slot] = bytes[i];
+            i += 1;
+        }
+        table
+    }
+
+    /// For each keyword prefix, its byte at `offset` in the slot of its
+    /// first byte's low nibble (the first bytes' nibbles differ), so that one
+    /// lookup by a byte's nibble gives the byte that must follow it at
+    /// `offset` for the two to start a keyword. Unclaimed slots hold zero:
+    /// the test of the first byte rules them out.
+    const fn prefix_table(offset: usize) -> [u8; 16] {
+        let mut table = [0u8; 16];
+        let mut i = 0;
+        while i < KEYWORD_PREFIXES.len() {
+            let prefix = KEYWORD_PREFIXES[i];
+            table[(prefix[0] & 15) as usize] = prefix[offset];
+            i += 1;
+        }
+        table
+    }
 }
 
 /// A way of classifying blocks. [`Classifier::Scalar`] runs everywhere; the
@@ -126,163 +194,195 @@ impl Classifier {
             .expect("the scalar classifier is always available")
     }
 
-    /// The masks of `block`, whose preceding byte in the source is `before`
-    /// (0 at the start of the source). The scan itself does not come through
-    /// here: it inlines the classifier into a driver compiled for its
+    /// The code mask of `window`'s block. The scan itself does not come
+    /// through here: it inlines the classifier into a driver compiled for its
     /// instruction set.
     ///
     /// # Panics
     /// If this classifier is not one of [`Classifier::available`].
     #[cfg(test)]
-    pub(crate) fn classify(self, block: &[u8; 64], before: u8, jsx: bool) -> BlockMasks {
-        let raw = match self {
-            Classifier::Scalar => classify_scalar(block),
+    pub(crate) fn classify(self, window: &Window, jsx: bool) -> u64 {
+        match self {
+            Classifier::Scalar => classify_scalar(window, jsx),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: SSE2 is in the x86_64 baseline, always present.
-            Classifier::Sse2 => unsafe { x86::classify_sse2(block) },
+            Classifier::Sse2 => unsafe { x86::classify_sse2(window, jsx) },
             #[cfg(target_arch = "x86_64")]
             Classifier::Avx2 => {
                 assert!(std::arch::is_x86_feature_detected!("avx2"));
                 // SAFETY: AVX2 support was checked just above.
-                unsafe { x86::classify_avx2(block) }
+                unsafe { x86::classify_avx2(window, jsx) }
             }
             #[cfg(target_arch = "aarch64")]
             // SAFETY: NEON is in the aarch64 baseline, always present.
-            Classifier::Neon => unsafe { arm::classify_neon(block) },
+            Classifier::Neon => unsafe { arm::classify_neon(window, jsx) },
             #[allow(unreachable_patterns)]
             other => panic!("classifier {other:?} is not available on this CPU"),
-        };
-        BlockMasks::new(&raw, before, jsx)
+        }
     }
-}
 
-impl BlockMasks {
-    /// Assembles the masks of a block from what a classifier found in it and
-    /// the byte before it (0 at the start of the source).
-    #[inline(always)]
-    pub(crate) fn new(raw: &RawMasks, before: u8, jsx: bool) -> BlockMasks {
-        let [single_quote, double_quote, backtick, slash, backslash, newline, dollar, open, close, less, greater] =
-            raw.bytes;
-        // A letter starts a word when the byte before it is not part of one.
-        let ident_before = (raw.ident << 1) | u64::from(is_ident(before));
-        BlockMasks {
-            single_quote,
-            double_quote,
-            backtick,
-            slash,
-            backslash,
-            newline,
-            dollar,
-            braces: open | close,
-            angles: if jsx { less | greater } else { 0 },
-            words: raw.letters & !ident_before,
+    /// [`find_scalar`] with this classifier's instructions.
+    ///
+    /// # Panics
+    /// If this classifier is not one of [`Classifier::available`].
+    #[cfg(test)]
+    pub(crate) fn find(self, src: &[u8], from: usize, needles: [u8; 4]) -> usize {
+        match self {
+            Classifier::Scalar => find_scalar(src, from, needles),
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: SSE2 is in the x86_64 baseline, always present.
+            Classifier::Sse2 => unsafe { x86::find_sse2(src, from, needles) },
+            #[cfg(target_arch = "x86_64")]
+            Classifier::Avx2 => {
+                assert!(std::arch::is_x86_feature_detected!("avx2"));
+                // SAFETY: AVX2 support was checked just above.
+                unsafe { x86::find_avx2(src, from, needles) }
+            }
+            #[cfg(target_arch = "aarch64")]
+            // SAFETY: NEON is in the aarch64 baseline, always present.
+            Classifier::Neon => unsafe { arm::find_neon(src, from, needles) },
+            #[allow(unreachable_patterns)]
+            other => panic!("classifier {other:?} is not available on this CPU"),
         }
     }
 }
 
-/// The reference classifier.
-pub(crate) fn classify_scalar(block: &[u8; 64]) -> RawMasks {
-    let mut raw = RawMasks {
-        bytes: [0; BYTES.len()],
-        ident: 0,
-        letters: 0,
-    };
-    for (i, &b) in block.iter().enumerate() {
-        for (mask, &byte) in raw.bytes.iter_mut().zip(&BYTES) {
-            *mask |= u64::from(b == byte) << i;
-        }
-        raw.ident |= u64::from(is_ident(b)) << i;
-        raw.letters |= u64::from(WORD_LETTERS.contains(&b)) << i;
+/// The reference classifier: bit `i` is set when byte `i` matters in code or
+/// starts one of [`KEYWORD_PREFIXES`].
+pub(crate) fn classify_scalar(window: &Window, jsx: bool) -> u64 {
+    let mut mask = 0;
+    for i in 0..BLOCK {
+        let three = [window[i], window[i + 1], window[i + 2]];
+        let hit = code_bytes(jsx).contains(&window[i]) || KEYWORD_PREFIXES.contains(&three);
+        mask |= u64::from(hit) << i;
     }
-    raw
+    mask
+}
+
+/// The position of the first byte at or after `from` that is one of
+/// `needles` (which may repeat a byte to search for fewer), or `src.len()`
+/// when there is none.
+#[inline]
+pub(crate) fn find_scalar(src: &[u8], from: usize, needles: [u8; 4]) -> usize {
+    let rest = src.get(from..).unwrap_or_default();
+    rest.iter()
+        .position(|b| needles.contains(b))
+        .map_or(src.len(), |i| from + i)
 }
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{RawMasks, BYTES, WORD_LETTERS};
+    use super::{code_bytes, find_scalar, tables, Window, KEYWORD_PREFIXES};
 
+    /// SSE2 has no byte shuffle, so this compares with each byte in turn.
+    ///
     /// # Safety
     /// The CPU must support SSE2 (always true on x86_64).
     #[target_feature(enable = "sse2")]
     #[inline]
-    pub(crate) unsafe fn classify_sse2(block: &[u8; 64]) -> RawMasks {
-        let mut raw = RawMasks {
-            bytes: [0; BYTES.len()],
-            ident: 0,
-            letters: 0,
-        };
+    pub(crate) unsafe fn classify_sse2(window: &Window, jsx: bool) -> u64 {
+        let mut mask = 0;
         for lane in 0..4 {
-            // SAFETY: `lane * 16 + 16 <= 64`, so the unaligned 16-byte load
-            // stays inside `block`.
-            let v = unsafe { _mm_loadu_si128(block.as_ptr().add(lane * 16).cast()) };
-            let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-            let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (lane * 16);
-            for (mask, &byte) in raw.bytes.iter_mut().zip(&BYTES) {
-                *mask |= bits(eq(byte));
+            // SAFETY: `lane * 16 + 2 + 16 <= window.len()`, so the unaligned
+            // 16-byte loads at offsets 0, 1 and 2 stay inside `window`.
+            let [c0, c1, c2] = [0, 1, 2]
+                .map(|k| unsafe { _mm_loadu_si128(window.as_ptr().add(lane * 16 + k).cast()) });
+            let eq = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let mut hits = _mm_setzero_si128();
+            for &b in code_bytes(jsx) {
+                hits = _mm_or_si128(hits, eq(c0, b));
             }
-            let mut letters = eq(WORD_LETTERS[0]);
-            for &b in &WORD_LETTERS[1..] {
-                letters = _mm_or_si128(letters, eq(b));
+            for [a, b, c] in KEYWORD_PREFIXES {
+                let prefix = _mm_and_si128(_mm_and_si128(eq(c0, a), eq(c1, b)), eq(c2, c));
+                hits = _mm_or_si128(hits, prefix);
             }
-            // Unsigned `lo <= x <= hi` without unsigned compares: x is its
-            // own max with lo and its own min with hi.
-            let in_range = |x: __m128i, lo: u8, hi: u8| {
-                _mm_and_si128(
-                    _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(lo as i8)), x),
-                    _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(hi as i8)), x),
-                )
-            };
-            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            let ident = _mm_or_si128(
-                _mm_or_si128(in_range(lower, b'a', b'z'), in_range(v, b'0', b'9')),
-                _mm_or_si128(_mm_or_si128(eq(b'_'), eq(b'$')), in_range(v, 0x80, 0xff)),
-            );
-            raw.letters |= bits(letters);
-            raw.ident |= bits(ident);
+            mask |= u64::from(_mm_movemask_epi8(hits) as u16) << (lane * 16);
         }
-        raw
+        mask
     }
 
     /// # Safety
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub(crate) unsafe fn classify_avx2(block: &[u8; 64]) -> RawMasks {
-        let mut raw = RawMasks {
-            bytes: [0; BYTES.len()],
-            ident: 0,
-            letters: 0,
+    pub(crate) unsafe fn classify_avx2(window: &Window, jsx: bool) -> u64 {
+        // SAFETY: each table is 16 bytes long.
+        let table = |t: &[u8; 16]| {
+            _mm256_broadcastsi128_si256(unsafe { _mm_loadu_si128(t.as_ptr().cast()) })
         };
+        let code = table(if jsx {
+            &tables::CODE_JSX
+        } else {
+            &tables::CODE
+        });
+        let [first, second, third] = tables::PREFIX.each_ref().map(table);
+        let mut mask = 0;
         for lane in 0..2 {
-            // SAFETY: `lane * 32 + 32 <= 64`, so the unaligned 32-byte load
-            // stays inside `block`.
-            let v = unsafe { _mm256_loadu_si256(block.as_ptr().add(lane * 32).cast()) };
-            let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
-            let bits = |m: __m256i| u64::from(_mm256_movemask_epi8(m) as u32) << (lane * 32);
-            for (mask, &byte) in raw.bytes.iter_mut().zip(&BYTES) {
-                *mask |= bits(eq(byte));
-            }
-            let mut letters = eq(WORD_LETTERS[0]);
-            for &b in &WORD_LETTERS[1..] {
-                letters = _mm256_or_si256(letters, eq(b));
-            }
-            let in_range = |x: __m256i, lo: u8, hi: u8| {
-                _mm256_and_si256(
-                    _mm256_cmpeq_epi8(_mm256_max_epu8(x, _mm256_set1_epi8(lo as i8)), x),
-                    _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(hi as i8)), x),
-                )
-            };
-            let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-            let ident = _mm256_or_si256(
-                _mm256_or_si256(in_range(lower, b'a', b'z'), in_range(v, b'0', b'9')),
-                _mm256_or_si256(_mm256_or_si256(eq(b'_'), eq(b'$')), in_range(v, 0x80, 0xff)),
+            // SAFETY: `lane * 32 + 2 + 32 <= window.len()`, so the unaligned
+            // 32-byte loads at offsets 0, 1 and 2 stay inside `window`.
+            let [c0, c1, c2] = [0, 1, 2]
+                .map(|k| unsafe { _mm256_loadu_si256(window.as_ptr().add(lane * 32 + k).cast()) });
+            // Each byte looks up by its low nibble the one byte it must be to
+            // matter in code, and the ones that must follow it to start a
+            // keyword.
+            let nibble = _mm256_and_si256(c0, _mm256_set1_epi8(15));
+            let is = |t: __m256i, v: __m256i| _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, nibble), v);
+            let prefix = _mm256_and_si256(
+                is(first, c0),
+                _mm256_and_si256(is(second, c1), is(third, c2)),
             );
-            raw.letters |= bits(letters);
-            raw.ident |= bits(ident);
+            let hits = _mm256_or_si256(is(code, c0), prefix);
+            mask |= u64::from(_mm256_movemask_epi8(hits) as u32) << (lane * 32);
         }
-        raw
+        mask
+    }
+
+    /// # Safety
+    /// The CPU must support SSE2 (always true on x86_64).
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    pub(crate) unsafe fn find_sse2(src: &[u8], from: usize, needles: [u8; 4]) -> usize {
+        let [n0, n1, n2, n3] = needles.map(|b| _mm_set1_epi8(b as i8));
+        let mut i = from;
+        while i + 16 <= src.len() {
+            // SAFETY: `i + 16 <= src.len()`.
+            let v = unsafe { _mm_loadu_si128(src.as_ptr().add(i).cast()) };
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, n0), _mm_cmpeq_epi8(v, n1)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, n2), _mm_cmpeq_epi8(v, n3)),
+            );
+            let bits = _mm_movemask_epi8(hits) as u32;
+            if bits != 0 {
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        find_scalar(src, i, needles)
+    }
+
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(crate) unsafe fn find_avx2(src: &[u8], from: usize, needles: [u8; 4]) -> usize {
+        let [n0, n1, n2, n3] = needles.map(|b| _mm256_set1_epi8(b as i8));
+        let mut i = from;
+        while i + 32 <= src.len() {
+            // SAFETY: `i + 32 <= src.len()`.
+            let v = unsafe { _mm256_loadu_si256(src.as_ptr().add(i).cast()) };
+            let hits = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, n0), _mm256_cmpeq_epi8(v, n1)),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, n2), _mm256_cmpeq_epi8(v, n3)),
+            );
+            let bits = _mm256_movemask_epi8(hits) as u32;
+            if bits != 0 {
+                return i + bits.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
+        find_scalar(src, i, needles)
     }
 }
 
@@ -290,13 +390,14 @@ pub(crate) mod x86 {
 pub(crate) mod arm {
     use std::arch::aarch64::*;
 
-    use super::{RawMasks, BYTES, WORD_LETTERS};
+    use super::{find_scalar, tables, Window};
 
     /// Packs four 16-lane compare results (each lane 0 or 0xff) into a u64.
     ///
     /// # Safety
     /// The CPU must support NEON (always true on aarch64).
     #[target_feature(enable = "neon")]
+    #[inline]
     unsafe fn movemask(lanes: [uint8x16_t; 4]) -> u64 {
         // Bit `i % 8` for byte `i`: after masking, pairwise additions fold
         // each group of eight lanes into one byte of the result.
@@ -314,36 +415,56 @@ pub(crate) mod arm {
     /// The CPU must support NEON (always true on aarch64).
     #[target_feature(enable = "neon")]
     #[inline]
-    pub(crate) unsafe fn classify_neon(block: &[u8; 64]) -> RawMasks {
-        let mut v = [vdupq_n_u8(0); 4];
-        for (lane, v) in v.iter_mut().enumerate() {
-            // SAFETY: `lane * 16 + 16 <= 64`, so the 16-byte load stays
-            // inside `block`.
-            *v = unsafe { vld1q_u8(block.as_ptr().add(lane * 16)) };
-        }
-        let eq = |b: u8| v.map(|v| vceqq_u8(v, vdupq_n_u8(b)));
-        // SAFETY (every `movemask` below): this function's caller
-        // guarantees NEON.
-        let bytes = BYTES.map(|b| unsafe { movemask(eq(b)) });
-        let letters = v.map(|v| {
-            WORD_LETTERS[1..]
-                .iter()
-                .fold(vceqq_u8(v, vdupq_n_u8(WORD_LETTERS[0])), |m, &b| {
-                    vorrq_u8(m, vceqq_u8(v, vdupq_n_u8(b)))
-                })
+    pub(crate) unsafe fn classify_neon(window: &Window, jsx: bool) -> u64 {
+        // SAFETY (every `vld1q_u8` of a table): each table is 16 bytes long.
+        let code = unsafe {
+            vld1q_u8(if jsx {
+                tables::CODE_JSX.as_ptr()
+            } else {
+                tables::CODE.as_ptr()
+            })
+        };
+        let [first, second, third] = tables::PREFIX
+            .each_ref()
+            .map(|t| unsafe { vld1q_u8(t.as_ptr()) });
+        let hits = [0, 1, 2, 3].map(|lane| {
+            // SAFETY: `lane * 16 + 2 + 16 <= window.len()`, so the 16-byte
+            // loads at offsets 0, 1 and 2 stay inside `window`.
+            let [c0, c1, c2] =
+                [0, 1, 2].map(|k| unsafe { vld1q_u8(window.as_ptr().add(lane * 16 + k)) });
+            // As in the AVX2 classifier: a lookup by each byte's low nibble.
+            let nibble = vandq_u8(c0, vdupq_n_u8(15));
+            let is = |t: uint8x16_t, v: uint8x16_t| vceqq_u8(vqtbl1q_u8(t, nibble), v);
+            let prefix = vandq_u8(is(first, c0), vandq_u8(is(second, c1), is(third, c2)));
+            vorrq_u8(is(code, c0), prefix)
         });
-        let ident = v.map(|v| {
-            let lower = vorrq_u8(v, vdupq_n_u8(0x20));
-            let letter = vcleq_u8(vsubq_u8(lower, vdupq_n_u8(b'a')), vdupq_n_u8(25));
-            let digit = vcleq_u8(vsubq_u8(v, vdupq_n_u8(b'0')), vdupq_n_u8(9));
-            let high = vcgeq_u8(v, vdupq_n_u8(0x80));
-            let punct = vorrq_u8(vceqq_u8(v, vdupq_n_u8(b'_')), vceqq_u8(v, vdupq_n_u8(b'$')));
-            vorrq_u8(vorrq_u8(letter, digit), vorrq_u8(punct, high))
-        });
-        RawMasks {
-            bytes,
-            ident: unsafe { movemask(ident) },
-            letters: unsafe { movemask(letters) },
+        // SAFETY: this function's caller guarantees NEON.
+        unsafe { movemask(hits) }
+    }
+
+    /// # Safety
+    /// The CPU must support NEON (always true on aarch64).
+    #[target_feature(enable = "neon")]
+    #[inline]
+    pub(crate) unsafe fn find_neon(src: &[u8], from: usize, needles: [u8; 4]) -> usize {
+        let [n0, n1, n2, n3] = needles.map(|b| vdupq_n_u8(b));
+        let mut i = from;
+        while i + 16 <= src.len() {
+            // SAFETY: `i + 16 <= src.len()`.
+            let v = unsafe { vld1q_u8(src.as_ptr().add(i)) };
+            let hits = vorrq_u8(
+                vorrq_u8(vceqq_u8(v, n0), vceqq_u8(v, n1)),
+                vorrq_u8(vceqq_u8(v, n2), vceqq_u8(v, n3)),
+            );
+            // Narrowing each 16-bit pair by 4 bits keeps four bits per byte:
+            // the first hit is the lowest set nibble.
+            let nibbles = vshrn_n_u16::<4>(vreinterpretq_u16_u8(hits));
+            let bits = vget_lane_u64::<0>(vreinterpret_u64_u8(nibbles));
+            if bits != 0 {
+                return i + (bits.trailing_zeros() / 4) as usize;
+            }
+            i += 16;
         }
+        find_scalar(src, i, needles)
     }
 }

@@ -3,13 +3,14 @@
 //! still being parsed.
 //!
 //! Built the way simdjson's first stage is: a classifier turns each 64-byte
-//! block into bitmasks of the bytes that can matter (quotes, `/`, `\`,
-//! braces, `$`, newline, the first letters of `import`/`export`/`require`/
-//! `module` where a word starts, and `<`/`>` when JSX may appear), and a
-//! small scalar state machine walks only the set bits its current state
-//! reacts to (inside a block comment, only `/`), tracking strings, template
-//! literals with `${}` nesting, comments, regular expressions and JSX text. The classifier
-//! is picked at run time (AVX2 or SSE2 on x86_64, NEON on aarch64, scalar
+//! block of code into a bitmask of the bytes that can matter there (quotes,
+//! `/`, braces, where `import`/`export`/`require`/`module` may start, and
+//! `<` when JSX may appear), and a small scalar state machine walks only the
+//! set bits, tracking strings, template literals with `${}` nesting,
+//! comments, regular expressions and JSX text. Inside those the few bytes it
+//! reacts to (inside a block comment, only `/`) are searched for instead,
+//! which skips a long comment without classifying it. The classifier is
+//! picked at run time (AVX2 or SSE2 on x86_64, NEON on aarch64, scalar
 //! elsewhere); all of them give the same result as walking every byte.
 //!
 //! The result is a fast guess, not the truth: the parser's import list is.
@@ -31,7 +32,7 @@ use std::ops::Range;
 use std::path::Path;
 
 pub use classify::Classifier;
-use classify::{BlockMasks, RawMasks};
+use classify::{Window, BLOCK};
 use walker::Walker;
 
 /// What syntax a source file may contain, from its extension.
@@ -101,7 +102,12 @@ pub fn prescan(source: &[u8], dialect: Dialect) -> Prescan {
 /// If `classifier` is not one of [`Classifier::available`].
 pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> Prescan {
     without_bom(source, |source| match classifier {
-        Classifier::Scalar => drive(source, dialect, classify::classify_scalar),
+        Classifier::Scalar => drive(
+            source,
+            dialect,
+            classify::classify_scalar,
+            classify::find_scalar,
+        ),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE2 is in the x86_64 baseline, always present.
         Classifier::Sse2 => unsafe { drive_sse2(source, dialect) },
@@ -143,9 +149,12 @@ fn without_bom(source: &[u8], scan: impl FnOnce(&[u8]) -> Prescan) -> Prescan {
 #[target_feature(enable = "sse2")]
 unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
     // SAFETY: this function's caller guarantees SSE2.
-    drive(source, dialect, |block| unsafe {
-        classify::x86::classify_sse2(block)
-    })
+    drive(
+        source,
+        dialect,
+        |window, jsx| unsafe { classify::x86::classify_sse2(window, jsx) },
+        |src, from, needles| unsafe { classify::x86::find_sse2(src, from, needles) },
+    )
 }
 
 /// # Safety
@@ -154,9 +163,12 @@ unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
 #[target_feature(enable = "avx2")]
 unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
     // SAFETY: this function's caller guarantees AVX2.
-    drive(source, dialect, |block| unsafe {
-        classify::x86::classify_avx2(block)
-    })
+    drive(
+        source,
+        dialect,
+        |window, jsx| unsafe { classify::x86::classify_avx2(window, jsx) },
+        |src, from, needles| unsafe { classify::x86::find_avx2(src, from, needles) },
+    )
 }
 
 /// # Safety
@@ -165,51 +177,65 @@ unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
 #[target_feature(enable = "neon")]
 unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan {
     // SAFETY: this function's caller guarantees NEON.
-    drive(source, dialect, |block| unsafe {
-        classify::arm::classify_neon(block)
-    })
+    drive(
+        source,
+        dialect,
+        |window, jsx| unsafe { classify::arm::classify_neon(window, jsx) },
+        |src, from, needles| unsafe { classify::arm::find_neon(src, from, needles) },
+    )
 }
 
-/// Classifies `source` block by block and walks the bytes the walker's
-/// state reacts to.
+/// Walks `source`: in code, over the set bits of each block's code mask;
+/// elsewhere, from one search hit to the next.
 #[inline(always)]
-fn drive(source: &[u8], dialect: Dialect, classify: impl Fn(&[u8; 64]) -> RawMasks) -> Prescan {
+fn drive(
+    source: &[u8],
+    dialect: Dialect,
+    classify: impl Fn(&Window, bool) -> u64,
+    find: impl Fn(&[u8], usize, [u8; 4]) -> usize,
+) -> Prescan {
     let (mut walker, mut pos) = Walker::new(source, dialect);
-    let mut tail = [0u8; 64];
-    let mut block_start = pos & !63;
-    while block_start < source.len() {
-        if pos >= block_start + 64 {
-            // The walker jumped past this block (a long string, regex or
-            // declaration it read ahead through).
-            block_start = pos & !63;
+    let mut tail: Window = [0; _];
+    // The block whose code mask is `mask`; none yet.
+    let mut block_start = usize::MAX;
+    let mut mask = 0;
+    while pos < source.len() {
+        if !walker.in_code() {
+            pos = find(source, pos, walker.needles());
+            if pos >= source.len() {
+                break;
+            }
+            pos = walker.step_significant(pos);
             continue;
         }
-        let block: &[u8; 64] = match source.get(block_start..block_start + 64) {
-            Some(full) => full.try_into().expect("the slice is 64 bytes long"),
-            None => {
-                // The last, partial block: pad with zero bytes, which are not
-                // significant.
-                let rest = &source[block_start..];
-                tail[..rest.len()].copy_from_slice(rest);
-                tail[rest.len()..].fill(0);
-                &tail
-            }
-        };
-        let before = block_start.checked_sub(1).map_or(0, |i| source[i]);
-        let masks = BlockMasks::new(&classify(block), before, dialect.jsx);
+        let start = pos - pos % BLOCK;
+        if start != block_start {
+            block_start = start;
+            let window = match source.get(start..start + tail.len()) {
+                Some(inside) => inside.try_into().expect("the slice is a window long"),
+                None => {
+                    // The last blocks: pad with zero bytes, which matter
+                    // nowhere.
+                    let rest = &source[start..];
+                    tail[..rest.len()].copy_from_slice(rest);
+                    tail[rest.len()..].fill(0);
+                    &tail
+                }
+            };
+            mask = classify(window, dialect.jsx);
+        }
+        // Walk the block's bits from `pos` while in code.
         loop {
-            // Only the bytes the walker's current state reacts to: inside a
-            // comment that is one byte, inside a string three.
-            let mask = walker.interest(&masks) & (!0u64 << pos.saturating_sub(block_start));
-            if mask == 0 {
+            let rest = mask & (!0u64 << (pos - block_start));
+            if rest == 0 {
+                pos = block_start + BLOCK;
                 break;
             }
-            pos = walker.step_significant(block_start + mask.trailing_zeros() as usize);
-            if pos >= block_start + 64 {
+            pos = walker.step_code(block_start + rest.trailing_zeros() as usize);
+            if pos >= block_start + BLOCK || !walker.in_code() {
                 break;
             }
         }
-        block_start += 64;
     }
     walker.out
 }

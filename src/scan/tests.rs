@@ -330,17 +330,60 @@ fn unterminated_constructs_do_not_panic() {
 
 #[test]
 fn classifiers_agree_on_masks() {
-    let mut block = [0u8; 64];
+    let mut window: classify::Window = [0; _];
     for start in 0..=255u8 {
-        for (i, b) in block.iter_mut().enumerate() {
-            *b = start.wrapping_add((i * 7) as u8);
-        }
-        for before in [0, b'a', b' ', 0xc3] {
+        for step in [1, 7] {
+            for (i, b) in window.iter_mut().enumerate() {
+                *b = start.wrapping_add((i * step) as u8);
+            }
             for jsx in [false, true] {
-                let expected = Classifier::Scalar.classify(&block, before, jsx);
+                let expected = Classifier::Scalar.classify(&window, jsx);
                 for classifier in Classifier::available() {
-                    let masks = classifier.classify(&block, before, jsx);
-                    assert_eq!(masks, expected, "{classifier:?}");
+                    let mask = classifier.classify(&window, jsx);
+                    assert_eq!(mask, expected, "{classifier:?}");
+                }
+            }
+        }
+    }
+    // Keyword prefixes at every offset, the last ones running past the block.
+    for prefix in ["imp", "exp", "req", "mod", "im", "ex", "re", "mo"] {
+        for at in 0..64 {
+            let mut window: classify::Window = [b' '; _];
+            let end = (at + prefix.len()).min(window.len());
+            window[at..end].copy_from_slice(&prefix.as_bytes()[..end - at]);
+            let expected = Classifier::Scalar.classify(&window, false);
+            assert_eq!(
+                expected,
+                u64::from(prefix.len() == 3) << at,
+                "{prefix} at {at}"
+            );
+            for classifier in Classifier::available() {
+                assert_eq!(
+                    classifier.classify(&window, false),
+                    expected,
+                    "{classifier:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn classifiers_agree_on_searches() {
+    let source: Vec<u8> = (0..300u32).map(|i| (i * 37 % 251) as u8).collect();
+    for needles in [
+        [b'/'; 4],
+        [b'\'', b'\\', b'\n', b'\''],
+        [0, 1, 2, 3],
+        [250; 4],
+    ] {
+        for from in 0..=source.len() + 2 {
+            for len in [source.len(), source.len() - 5, 40, 10] {
+                let src = &source[..len];
+                let expected = Classifier::Scalar.find(src, from, needles);
+                for classifier in Classifier::available() {
+                    let found = classifier.find(src, from, needles);
+                    assert_eq!(found, expected, "{classifier:?} from {from}");
                 }
             }
         }

@@ -1,14 +1,14 @@
-//! The scalar state machine that the block masks drive.
+//! The scalar state machine that the block masks and searches drive.
 //!
 //! [`Walker::step`] is called with the position of a significant byte (see
 //! [`super::classify`]) and returns the first position it still needs to
 //! see. It is a no-op on every other byte, which is what lets a driver skip
-//! the runs between set bits: whatever context it needs from those runs (the
-//! token before a `/`, the clause after `import`) it reads back or ahead from
-//! the source itself, never past the last string, comment, regex, template
-//! or JSX text it walked (the *floor*).
+//! the runs between set bits or search hits: whatever context it needs from
+//! those runs (the token before a `/`, the clause after `import`) it reads
+//! back or ahead from the source itself, never past the last string,
+//! comment, regex, template or JSX text it walked (the *floor*).
 
-use super::classify::{is_ident, is_significant, BlockMasks};
+use super::classify::{is_ident, is_significant, KEYWORD_PREFIXES};
 use super::{Dialect, Prescan, ScanKind, ScannedImport};
 
 /// What the token before a position says about the next one.
@@ -128,30 +128,27 @@ impl<'a> Walker<'a> {
         (walker, start)
     }
 
-    /// The bytes of a block the walker reacts to in its current state: a
-    /// subset of [`is_significant`], so a driver may skip the others.
-    pub(crate) fn interest(&self, m: &BlockMasks) -> u64 {
-        let quote = |q: u8| match q {
-            b'\'' => m.single_quote,
-            _ => m.double_quote,
-        };
+    /// Whether the walker is in code, where a block's code mask (see
+    /// [`super::classify`]) holds every byte it reacts to.
+    #[inline]
+    pub(crate) fn in_code(&self) -> bool {
+        self.mode == Mode::Code
+    }
+
+    /// Outside code, the bytes the walker reacts to (repeated to make four),
+    /// for a driver to search for; a subset of [`is_significant`].
+    #[inline]
+    pub(crate) fn needles(&self) -> [u8; 4] {
         match self.mode {
-            Mode::Code => {
-                m.single_quote
-                    | m.double_quote
-                    | m.backtick
-                    | m.slash
-                    | m.braces
-                    | m.angles
-                    | m.words
-            }
-            Mode::Str { quote: q } => quote(q) | m.backslash | m.newline,
-            Mode::Template => m.backtick | m.backslash | m.dollar,
-            Mode::LineComment { .. } => m.newline,
-            Mode::BlockComment { .. } => m.slash,
-            Mode::JsxTag => m.single_quote | m.double_quote | m.braces | m.angles,
-            Mode::JsxAttrStr { quote: q } => quote(q),
-            Mode::JsxText => m.braces | m.angles,
+            Mode::Str { quote } => [quote, b'\\', b'\n', quote],
+            Mode::Template => [b'`', b'\\', b'$', b'`'],
+            Mode::LineComment { .. } => [b'\n'; 4],
+            // Only a `/` can end one.
+            Mode::BlockComment { .. } => [b'/'; 4],
+            Mode::JsxTag => [b'\'', b'"', b'{', b'>'],
+            Mode::JsxAttrStr { quote } => [quote; 4],
+            Mode::JsxText => [b'{', b'<', b'{', b'<'],
+            Mode::Code => unreachable!("code is walked by its block masks"),
         }
     }
 
@@ -226,6 +223,13 @@ impl<'a> Walker<'a> {
         self.mode = Mode::Code;
         self.floor = floor;
         self.floor_prev = prev;
+    }
+
+    /// Walks the byte at `p` in code, where it is one of the code bytes or
+    /// may start a keyword.
+    #[inline]
+    pub(crate) fn step_code(&mut self, p: usize) -> usize {
+        self.code(p, self.src[p])
     }
 
     fn code(&mut self, p: usize, b: u8) -> usize {
@@ -319,16 +323,19 @@ impl<'a> Walker<'a> {
                 while start > self.floor && is_ident(src[start - 1]) {
                     start -= 1;
                 }
-                if self.is_member(start) {
-                    return Prev::Operand;
-                }
                 let word = &src[start..=i];
-                if EXPR_KEYWORDS.contains(&word) {
+                let keyword = if EXPR_KEYWORDS.contains(&word) {
                     Prev::Expr
                 } else if BLOCK_KEYWORDS.contains(&word) {
                     Prev::Block
                 } else {
+                    return Prev::Operand;
+                };
+                // A keyword used as a property name (`a.return`) is not one.
+                if self.is_member(start) {
                     Prev::Operand
+                } else {
+                    keyword
                 }
             }
             b')' | b']' => Prev::Operand,
@@ -540,7 +547,8 @@ impl<'a> Walker<'a> {
 /// A quick test on the first three bytes of the word at `p`: most words
 /// starting with `i`, `e`, `r` or `m` are not the keywords that matter.
 fn may_be_keyword(src: &[u8], p: usize) -> bool {
-    matches!(src.get(p..p + 3), Some(b"imp" | b"exp" | b"req" | b"mod"))
+    src.get(p..p + 3)
+        .is_some_and(|three| KEYWORD_PREFIXES.iter().any(|k| k == three))
 }
 
 fn word_end(src: &[u8], p: usize) -> usize {
@@ -725,7 +733,7 @@ fn named_bindings_end(src: &[u8], mut p: usize) -> Option<usize> {
 /// UTF-8 become U+FFFD.
 fn decode_literal(body: &[u8]) -> String {
     if !body.contains(&b'\\') {
-        return String::from_utf8_lossy(body).into_owned();
+        return utf8_lossy(body);
     }
     let mut out: Vec<u8> = Vec::with_capacity(body.len());
     let mut i = 0;
@@ -788,7 +796,17 @@ fn decode_literal(body: &[u8]) -> String {
             other => out.push(other),
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    utf8_lossy(&out)
+}
+
+/// `bytes` as a string, bytes that are not UTF-8 replaced by U+FFFD.
+fn utf8_lossy(bytes: &[u8]) -> String {
+    // `from_utf8` checks ASCII a word at a time, which the lossy conversion
+    // does not; specifiers are nearly always valid.
+    match std::str::from_utf8(bytes) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 fn hex(digits: Option<&[u8]>) -> Option<char> {
