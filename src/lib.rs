@@ -23,6 +23,7 @@ pub mod emit;
 pub mod graph;
 pub mod link;
 pub mod load;
+pub mod metafile;
 pub mod options;
 pub mod scan;
 pub mod timing;
@@ -63,9 +64,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     let globals = Globals::new();
     let mut output = BuildOutput::default();
     let mut problems = Diagnostics::default();
+    let mut metafile = options
+        .metafile
+        .as_ref()
+        .map(|_| metafile::Metafile::default());
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
-        match bundle(options, entry, &globals) {
+        match bundle(options, entry, &path, &globals, metafile.as_mut()) {
             Ok((contents, inputs, timing)) => {
                 output.files.push(OutputFile { path, contents });
                 output.inputs.extend(inputs);
@@ -77,6 +82,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     problems.into_result(())?;
     output.inputs.sort();
     output.inputs.dedup();
+    if let (Some(path), Some(metafile)) = (&options.metafile, metafile) {
+        output.files.push(OutputFile {
+            path: options.absolute(path),
+            contents: metafile.to_json(),
+        });
+    }
 
     if options.write {
         let files: Vec<(PathBuf, &str)> = output
@@ -98,7 +109,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
 fn bundle(
     options: &BuildOptions,
     entry: &std::path::Path,
+    output: &std::path::Path,
     globals: &Globals,
+    metafile: Option<&mut metafile::Metafile>,
 ) -> Result<(String, Vec<PathBuf>, Timing), Diagnostics> {
     let single = BuildOptions {
         entries: vec![entry.to_path_buf()],
@@ -116,21 +129,24 @@ fn bundle(
 
     // Export resolution follows re-export chains recursively; a thread with
     // a large stack keeps deep chains from overflowing.
-    let (code, link_time, emit_time) = std::thread::scope(|scope| {
+    let (emitted, link_time) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn_scoped(scope, || {
                 let linking = Instant::now();
                 let link = link::link(&graph, &single)?;
                 let link_time = linking.elapsed();
-                let (code, emit_time) = emit::emit(&graph, asts, &link, &single);
-                Ok::<_, Diagnostics>((code, link_time, emit_time))
+                let emitted = emit::emit(&graph, asts, &link, &single);
+                Ok::<_, Diagnostics>((emitted, link_time))
             })
             .expect("the link thread starts")
             .join()
             .unwrap_or_else(|_| Err(Diagnostic::error("internal error while linking").into()))
     })?;
     timing.add_serial(timing::Stage::Link, link_time);
-    timing.add(timing::Stage::Emit, emit_time);
-    Ok((code, inputs, timing))
+    timing.add(timing::Stage::Emit, emitted.time);
+    if let Some(metafile) = metafile {
+        metafile.add(&graph, &emitted, output, emitted.code.len(), &options.cwd);
+    }
+    Ok((emitted.code, inputs, timing))
 }

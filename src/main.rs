@@ -117,6 +117,18 @@ struct BundleArgs {
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_define)]
     define: Vec<(String, String)>,
 
+    /// Text to put at the top of each output file, such as a comment. Example: --banner "/* (c) Example */"
+    #[arg(long, value_name = "TEXT")]
+    banner: Option<String>,
+
+    /// Text to put at the end of each output file. Example: --footer "// end"
+    #[arg(long, value_name = "TEXT")]
+    footer: Option<String>,
+
+    /// Write a JSON description of every input and output (esbuild's metafile shape) to FILE. Example: --metafile dist/meta.json
+    #[arg(long, value_name = "FILE")]
+    metafile: Option<PathBuf>,
+
     /// Discover imports by parsing alone, without the structural pre-scan (slower; for comparison). Example: --no-prescan
     #[arg(long)]
     no_prescan: bool,
@@ -240,6 +252,9 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.global_name = args.global_name;
     options.define = args.define;
     options.prescan = !args.no_prescan;
+    options.banner = args.banner;
+    options.footer = args.footer;
+    options.metafile = args.metafile;
     options.log_level = match args.log_level {
         LogLevelArg::Silent => LogLevel::Silent,
         LogLevelArg::Error => LogLevel::Error,

@@ -78,6 +78,13 @@ pub struct BuildOptions {
     pub define: Vec<(String, String)>,
     /// Worker threads for loading and emitting; `None` means available cores.
     pub threads: Option<usize>,
+    /// Text put at the top of every output file (after nothing: the first
+    /// line), and at the end.
+    pub banner: Option<String>,
+    pub footer: Option<String>,
+    /// Where to write a JSON description of the inputs and outputs, in
+    /// esbuild's metafile shape.
+    pub metafile: Option<PathBuf>,
     /// Find each module's imports with the structural pre-scan before
     /// parsing it, so its dependencies load while it parses. Off, discovery
     /// waits for each parse.
@@ -104,6 +111,9 @@ impl BuildOptions {
             conditions: Vec::new(),
             define: Vec::new(),
             threads: None,
+            banner: None,
+            footer: None,
+            metafile: None,
             prescan: true,
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),

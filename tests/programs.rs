@@ -57,6 +57,7 @@ fixture_tests! {
     cjs_sloppy_mode,
     cjs_throwing_module_reevaluated,
     cjs_typeof_module_scope_names,
+    cjs_values_exported_by_entry,
     cycle_side_effects_both_ways,
     cycle_through_entry,
     default_export_forms,

@@ -47,14 +47,25 @@ struct Printed {
 
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
 /// indexed by module id; they are consumed.
-/// The chunk's code, and the time spent on it: wall, and summed over the
-/// threads that printed modules.
+/// A printed chunk.
+pub struct Emitted {
+    pub code: String,
+    /// The time spent: wall, and summed over the threads that printed
+    /// modules.
+    pub time: StageTime,
+    /// The bytes of each module's code in the chunk, indexed by [`ModuleId`].
+    pub module_bytes: Vec<usize>,
+    /// The names the chunk exports (esm output).
+    pub exports: Vec<String>,
+}
+
+/// Prints the chunk of `graph`.
 pub fn emit(
     graph: &ModuleGraph,
     asts: Vec<Module>,
     link: &Link,
     options: &BuildOptions,
-) -> (String, StageTime) {
+) -> Emitted {
     let started = Instant::now();
     let format = options.format;
     // CommonJS modules run in sloppy mode unless they say otherwise, and ES
@@ -208,6 +219,10 @@ pub fn emit(
     }
 
     let mut out = String::new();
+    if let Some(banner) = &options.banner {
+        out.push_str(banner);
+        out.push('\n');
+    }
     if format == Format::Esm {
         for (specifier, name) in &link.names.externals {
             let _ = writeln!(out, "import * as {name} from {};", js_string(specifier));
@@ -243,12 +258,28 @@ pub fn emit(
     if format == Format::Iife {
         out.push_str("})();\n");
     }
+    if let Some(footer) = &options.footer {
+        out.push_str(footer);
+        out.push('\n');
+    }
     let wall = started.elapsed();
-    let time = StageTime {
-        wall,
-        workers: wall - printing_wall + printing_busy,
+    let exports = match format {
+        Format::Esm if entry_is_commonjs => vec!["default".to_string()],
+        Format::Esm => entry_members
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect(),
+        Format::Cjs | Format::Iife => Vec::new(),
     };
-    (out, time)
+    Emitted {
+        code: out,
+        time: StageTime {
+            wall,
+            workers: wall - printing_wall + printing_busy,
+        },
+        module_bytes: printed.iter().map(|p| p.code.len()).collect(),
+        exports,
+    }
 }
 
 /// The bindings of the strict scope that CommonJS code refers to: the
@@ -621,6 +652,17 @@ fn namespace_declarations(
 
 fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]) {
     let mut local = Vec::new();
+    // An export of a CommonJS module's value is a read, not a binding:
+    // `export` needs a binding, so the value is taken into one.
+    let reads: Vec<&(swc_atoms::Atom, Ref)> = members
+        .iter()
+        .filter(|(_, r)| matches!(r, Ref::CommonJs { .. }))
+        .collect();
+    let bases: Vec<swc_atoms::Atom> = reads
+        .iter()
+        .map(|(name, _)| format!("{}_export", crate::graph::identifier_of(name)).into())
+        .collect();
+    let mut bindings = link.names.unused(&bases).into_iter();
     for (name, r) in members {
         match r {
             Ref::External {
@@ -643,7 +685,13 @@ fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]
                 }
             }
             _ => {
-                let target = ref_text(link, r);
+                let target = if let Ref::CommonJs { .. } = r {
+                    let binding = bindings.next().expect("a binding per CommonJS read");
+                    let _ = writeln!(out, "var {binding} = {};", ref_text(link, r));
+                    binding.to_string()
+                } else {
+                    ref_text(link, r)
+                };
                 if target == **name {
                     local.push(target);
                 } else {

@@ -54,6 +54,8 @@ pub struct Names {
     pub required_namespaces: Vec<Atom>,
     /// Per external specifier: the binding of its namespace.
     pub externals: Vec<(Atom, Atom)>,
+    /// Every name given out or reserved, for [`Names::unused`].
+    taken: HashSet<Atom>,
 }
 
 impl Names {
@@ -136,7 +138,18 @@ impl Names {
             inits,
             required_namespaces,
             externals,
+            taken: fresh.taken,
         }
+    }
+
+    /// Names nothing in the chunk uses, one per base name, for bindings the
+    /// chunk's assembly adds.
+    pub fn unused(&self, bases: &[Atom]) -> Vec<Atom> {
+        let mut fresh = Fresh {
+            taken: self.taken.clone(),
+            suffixes: HashMap::new(),
+        };
+        bases.iter().map(|base| fresh.name(base)).collect()
     }
 
     pub fn external(&self, specifier: &Atom) -> &Atom {
