@@ -1,4 +1,4 @@
-//! Block classifiers: turn 64 bytes of source into the bitmask of the bytes
+//! Block classifiers: turn 64 bytes of source into the bitmasks of the bytes
 //! the walker must look at in code (bit `i` set when byte `i` of the block
 //! is one of them), and search for the bytes it must look at elsewhere.
 //! Every classifier computes exactly what the scalar one does.
@@ -25,12 +25,28 @@ const LOOKAHEAD: usize = 2;
 /// past the end of the source).
 pub(crate) type Window = [u8; BLOCK + LOOKAHEAD];
 
-/// The bytes that matter in code: strings, templates, comments, regexes
-/// and braces start or end at them, and the last one, `<`, may open JSX in
-/// the JSX dialects (`>` matters only inside JSX, which is searched).
-const CODE_BYTES: [u8; 7] = [b'\'', b'"', b'`', b'/', b'{', b'}', b'<'];
+/// What matters in code in one block: bit `i` of a mask is byte `i`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Masks {
+    /// `{` and `}`, half of all the bytes that matter in code. They only
+    /// push and pop the walker's brace stack, which a tight loop does
+    /// without going through the walker's dispatch on every byte.
+    pub(crate) braces: u64,
+    /// The other [`CODE_BYTES`], and where one of [`KEYWORD_PREFIXES`]
+    /// starts.
+    pub(crate) others: u64,
+}
 
-/// The bytes that matter in code in `jsx` dialects or the others.
+/// The bytes other than braces that matter in code: strings, templates,
+/// comments and regexes start at them, and the last one, `<`, may open JSX
+/// in the JSX dialects (`>` matters only inside JSX, which is searched).
+const CODE_BYTES: [u8; 5] = [b'\'', b'"', b'`', b'/', b'<'];
+
+/// The braces, which matter in code in every dialect.
+const BRACES: [u8; 2] = [b'{', b'}'];
+
+/// The bytes other than braces that matter in code in `jsx` dialects or the
+/// others.
 const fn code_bytes(jsx: bool) -> &'static [u8] {
     if jsx {
         &CODE_BYTES
@@ -62,7 +78,7 @@ const IDENT: [bool; 256] = ident_table();
 /// Whether `b` can be part of an identifier (every byte of a non-ASCII
 /// character counts).
 #[inline]
-pub(crate) fn is_ident(b: u8) -> bool {
+pub(crate) const fn is_ident(b: u8) -> bool {
     IDENT[b as usize]
 }
 
@@ -94,11 +110,15 @@ pub(crate) fn is_significant(src: &[u8], p: usize, jsx: bool) -> bool {
 /// The lookup tables of the shuffle-based classifiers (AVX2, NEON).
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod tables {
-    use super::{code_bytes, KEYWORD_PREFIXES};
+    use super::{code_bytes, BRACES, KEYWORD_PREFIXES};
 
-    /// `CODE[b & 15] == b` when `b` matters in code outside JSX dialects.
+    /// `BRACE[b & 15] == b` when `b` is a brace.
+    pub(super) const BRACE: [u8; 16] = nibble_table(&BRACES);
+    /// `CODE[b & 15] == b` when `b` is one of the other bytes that matter in
+    /// code outside JSX dialects.
     pub(super) const CODE: [u8; 16] = nibble_table(code_bytes(false));
-    /// `CODE_JSX[b & 15] == b` when `b` matters in code in JSX dialects.
+    /// `CODE_JSX[b & 15] == b` when `b` is one of the other bytes that
+    /// matter in code in JSX dialects.
     pub(super) const CODE_JSX: [u8; 16] = nibble_table(code_bytes(true));
     /// `PREFIX[0][b & 15] == b` when `b` starts a keyword prefix, and then
     /// `PREFIX[k][b & 15]` is the prefix's byte at `k`.
@@ -194,14 +214,14 @@ impl Classifier {
             .expect("the scalar classifier is always available")
     }
 
-    /// The code mask of `window`'s block. The scan itself does not come
+    /// The code masks of `window`'s block. The scan itself does not come
     /// through here: it inlines the classifier into a driver compiled for its
     /// instruction set.
     ///
     /// # Panics
     /// If this classifier is not one of [`Classifier::available`].
     #[cfg(test)]
-    pub(crate) fn classify(self, window: &Window, jsx: bool) -> u64 {
+    pub(crate) fn classify(self, window: &Window, jsx: bool) -> Masks {
         match self {
             Classifier::Scalar => classify_scalar(window, jsx),
             #[cfg(target_arch = "x86_64")]
@@ -247,16 +267,16 @@ impl Classifier {
     }
 }
 
-/// The reference classifier: bit `i` is set when byte `i` matters in code or
-/// starts one of [`KEYWORD_PREFIXES`].
-pub(crate) fn classify_scalar(window: &Window, jsx: bool) -> u64 {
-    let mut mask = 0;
+/// The reference classifier.
+pub(crate) fn classify_scalar(window: &Window, jsx: bool) -> Masks {
+    let mut masks = Masks::default();
     for i in 0..BLOCK {
         let three = [window[i], window[i + 1], window[i + 2]];
-        let hit = code_bytes(jsx).contains(&window[i]) || KEYWORD_PREFIXES.contains(&three);
-        mask |= u64::from(hit) << i;
+        let other = code_bytes(jsx).contains(&window[i]) || KEYWORD_PREFIXES.contains(&three);
+        masks.braces |= u64::from(BRACES.contains(&window[i])) << i;
+        masks.others |= u64::from(other) << i;
     }
-    mask
+    masks
 }
 
 /// The position of the first byte at or after `from` that is one of
@@ -274,7 +294,7 @@ pub(crate) fn find_scalar(src: &[u8], from: usize, needles: [u8; 4]) -> usize {
 pub(crate) mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{code_bytes, find_scalar, tables, Window, KEYWORD_PREFIXES};
+    use super::{code_bytes, find_scalar, tables, Masks, Window, BRACES, KEYWORD_PREFIXES};
 
     /// SSE2 has no byte shuffle, so this compares with each byte in turn.
     ///
@@ -282,32 +302,35 @@ pub(crate) mod x86 {
     /// The CPU must support SSE2 (always true on x86_64).
     #[target_feature(enable = "sse2")]
     #[inline]
-    pub(crate) unsafe fn classify_sse2(window: &Window, jsx: bool) -> u64 {
-        let mut mask = 0;
+    pub(crate) unsafe fn classify_sse2(window: &Window, jsx: bool) -> Masks {
+        let mut masks = Masks::default();
         for lane in 0..4 {
             // SAFETY: `lane * 16 + 2 + 16 <= window.len()`, so the unaligned
             // 16-byte loads at offsets 0, 1 and 2 stay inside `window`.
             let [c0, c1, c2] = [0, 1, 2]
                 .map(|k| unsafe { _mm_loadu_si128(window.as_ptr().add(lane * 16 + k).cast()) });
             let eq = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-            let mut hits = _mm_setzero_si128();
+            let braces = _mm_or_si128(eq(c0, BRACES[0]), eq(c0, BRACES[1]));
+            let mut others = _mm_setzero_si128();
             for &b in code_bytes(jsx) {
-                hits = _mm_or_si128(hits, eq(c0, b));
+                others = _mm_or_si128(others, eq(c0, b));
             }
             for [a, b, c] in KEYWORD_PREFIXES {
                 let prefix = _mm_and_si128(_mm_and_si128(eq(c0, a), eq(c1, b)), eq(c2, c));
-                hits = _mm_or_si128(hits, prefix);
+                others = _mm_or_si128(others, prefix);
             }
-            mask |= u64::from(_mm_movemask_epi8(hits) as u16) << (lane * 16);
+            let bits = |v: __m128i| u64::from(_mm_movemask_epi8(v) as u16) << (lane * 16);
+            masks.braces |= bits(braces);
+            masks.others |= bits(others);
         }
-        mask
+        masks
     }
 
     /// # Safety
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub(crate) unsafe fn classify_avx2(window: &Window, jsx: bool) -> u64 {
+    pub(crate) unsafe fn classify_avx2(window: &Window, jsx: bool) -> Masks {
         // SAFETY: each table is 16 bytes long.
         let table = |t: &[u8; 16]| {
             _mm256_broadcastsi128_si256(unsafe { _mm_loadu_si128(t.as_ptr().cast()) })
@@ -317,26 +340,29 @@ pub(crate) mod x86 {
         } else {
             &tables::CODE
         });
+        let brace = table(&tables::BRACE);
         let [first, second, third] = tables::PREFIX.each_ref().map(table);
-        let mut mask = 0;
+        let mut masks = Masks::default();
         for lane in 0..2 {
             // SAFETY: `lane * 32 + 2 + 32 <= window.len()`, so the unaligned
             // 32-byte loads at offsets 0, 1 and 2 stay inside `window`.
             let [c0, c1, c2] = [0, 1, 2]
                 .map(|k| unsafe { _mm256_loadu_si256(window.as_ptr().add(lane * 32 + k).cast()) });
             // Each byte looks up by its low nibble the one byte it must be to
-            // matter in code, and the ones that must follow it to start a
-            // keyword.
+            // be a brace or another byte that matters in code, and the ones
+            // that must follow it to start a keyword.
             let nibble = _mm256_and_si256(c0, _mm256_set1_epi8(15));
             let is = |t: __m256i, v: __m256i| _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, nibble), v);
             let prefix = _mm256_and_si256(
                 is(first, c0),
                 _mm256_and_si256(is(second, c1), is(third, c2)),
             );
-            let hits = _mm256_or_si256(is(code, c0), prefix);
-            mask |= u64::from(_mm256_movemask_epi8(hits) as u32) << (lane * 32);
+            let others = _mm256_or_si256(is(code, c0), prefix);
+            let bits = |v: __m256i| u64::from(_mm256_movemask_epi8(v) as u32) << (lane * 32);
+            masks.braces |= bits(is(brace, c0));
+            masks.others |= bits(others);
         }
-        mask
+        masks
     }
 
     /// # Safety
@@ -390,7 +416,7 @@ pub(crate) mod x86 {
 pub(crate) mod arm {
     use std::arch::aarch64::*;
 
-    use super::{find_scalar, tables, Window};
+    use super::{find_scalar, tables, Masks, Window};
 
     /// Packs four 16-lane compare results (each lane 0 or 0xff) into a u64.
     ///
@@ -415,7 +441,7 @@ pub(crate) mod arm {
     /// The CPU must support NEON (always true on aarch64).
     #[target_feature(enable = "neon")]
     #[inline]
-    pub(crate) unsafe fn classify_neon(window: &Window, jsx: bool) -> u64 {
+    pub(crate) unsafe fn classify_neon(window: &Window, jsx: bool) -> Masks {
         // SAFETY (every `vld1q_u8` of a table): each table is 16 bytes long.
         let code = unsafe {
             vld1q_u8(if jsx {
@@ -424,10 +450,11 @@ pub(crate) mod arm {
                 tables::CODE.as_ptr()
             })
         };
+        let brace = unsafe { vld1q_u8(tables::BRACE.as_ptr()) };
         let [first, second, third] = tables::PREFIX
             .each_ref()
             .map(|t| unsafe { vld1q_u8(t.as_ptr()) });
-        let hits = [0, 1, 2, 3].map(|lane| {
+        let lanes = [0, 1, 2, 3].map(|lane| {
             // SAFETY: `lane * 16 + 2 + 16 <= window.len()`, so the 16-byte
             // loads at offsets 0, 1 and 2 stay inside `window`.
             let [c0, c1, c2] =
@@ -436,10 +463,15 @@ pub(crate) mod arm {
             let nibble = vandq_u8(c0, vdupq_n_u8(15));
             let is = |t: uint8x16_t, v: uint8x16_t| vceqq_u8(vqtbl1q_u8(t, nibble), v);
             let prefix = vandq_u8(is(first, c0), vandq_u8(is(second, c1), is(third, c2)));
-            vorrq_u8(is(code, c0), prefix)
+            (is(brace, c0), vorrq_u8(is(code, c0), prefix))
         });
         // SAFETY: this function's caller guarantees NEON.
-        unsafe { movemask(hits) }
+        unsafe {
+            Masks {
+                braces: movemask(lanes.map(|(braces, _)| braces)),
+                others: movemask(lanes.map(|(_, others)| others)),
+            }
+        }
     }
 
     /// # Safety

@@ -3,15 +3,16 @@
 //! still being parsed.
 //!
 //! Built the way simdjson's first stage is: a classifier turns each 64-byte
-//! block of code into a bitmask of the bytes that can matter there (quotes,
-//! `/`, braces, where `import`/`export`/`require`/`module` may start, and
-//! `<` when JSX may appear), and a small scalar state machine walks only the
-//! set bits, tracking strings, template literals with `${}` nesting,
-//! comments, regular expressions and JSX text. Inside those the few bytes it
-//! reacts to (inside a block comment, only `/`) are searched for instead,
-//! which skips a long comment without classifying it. The classifier is
-//! picked at run time (AVX2 or SSE2 on x86_64, NEON on aarch64, scalar
-//! elsewhere); all of them give the same result as walking every byte.
+//! block of code into bitmasks of the bytes that can matter there (one of
+//! braces; one of quotes, `/`, where `import`/`export`/`require`/`module`
+//! may start, and `<` when JSX may appear), and a small scalar state machine
+//! walks only the set bits, tracking strings, template literals with `${}`
+//! nesting, comments, regular expressions and JSX text. Inside those the few
+//! bytes it reacts to (inside a block comment, only `/`) are searched for
+//! instead, which skips a long comment without classifying it. The
+//! classifier is picked at run time (AVX2 or SSE2 on x86_64, NEON on
+//! aarch64, scalar elsewhere); all of them give the same result as walking
+//! every byte.
 //!
 //! The result is a fast guess, not the truth: the parser's import list is.
 //!
@@ -32,8 +33,8 @@ use std::ops::Range;
 use std::path::Path;
 
 pub use classify::Classifier;
-use classify::{Window, BLOCK};
-use walker::Walker;
+use classify::{Masks, Window, BLOCK};
+use walker::{Find, Walker};
 
 /// What syntax a source file may contain, from its extension.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -185,22 +186,23 @@ unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan {
     )
 }
 
-/// Walks `source`: in code, over the set bits of each block's code mask;
-/// elsewhere, from one search hit to the next.
+/// Walks `source`: in code, over the set bits of each block's code masks;
+/// in JSX text and tags, from one search hit to the next.
 #[inline(always)]
 fn drive(
     source: &[u8],
     dialect: Dialect,
-    classify: impl Fn(&Window, bool) -> u64,
-    find: impl Fn(&[u8], usize, [u8; 4]) -> usize,
+    classify: impl Fn(&Window, bool) -> Masks,
+    find: impl Find,
 ) -> Prescan {
-    let (mut walker, mut pos) = Walker::new(source, dialect);
+    let (mut walker, mut pos) = Walker::new(source, dialect, &find);
     let mut tail: Window = [0; _];
-    // The block whose code mask is `mask`; none yet.
+    // The block whose code masks are `masks`; none yet.
     let mut block_start = usize::MAX;
-    let mut mask = 0;
+    let mut masks = Masks::default();
     while pos < source.len() {
-        if !walker.in_code() {
+        // Only JSX takes the walker out of code.
+        if dialect.jsx && !walker.in_code() {
             pos = find(source, pos, walker.needles());
             if pos >= source.len() {
                 break;
@@ -222,17 +224,30 @@ fn drive(
                     &tail
                 }
             };
-            mask = classify(window, dialect.jsx);
+            masks = classify(window, dialect.jsx);
         }
-        // Walk the block's bits from `pos` while in code.
+        // Walk the block's bits from `pos` while in code: the braces before
+        // the next other byte, then that byte.
         loop {
-            let rest = mask & (!0u64 << (pos - block_start));
-            if rest == 0 {
+            let from_pos = !0u64 << (pos - block_start);
+            let others = masks.others & from_pos;
+            // All ones when there is no other byte.
+            let before_next = (others & others.wrapping_neg()).wrapping_sub(1);
+            let braces = masks.braces & from_pos & before_next;
+            if braces != 0 {
+                // A `}` that ends a substitution or a JSX expression moves
+                // the walk on elsewhere.
+                if let Some(end) = walker.walk_braces(block_start, braces) {
+                    pos = end;
+                    break;
+                }
+            }
+            if others == 0 {
                 pos = block_start + BLOCK;
                 break;
             }
-            pos = walker.step_code(block_start + rest.trailing_zeros() as usize);
-            if pos >= block_start + BLOCK || !walker.in_code() {
+            pos = walker.step_code(block_start + others.trailing_zeros() as usize);
+            if pos >= block_start + BLOCK || (dialect.jsx && !walker.in_code()) {
                 break;
             }
         }
@@ -244,7 +259,14 @@ fn drive(
 /// tested against.
 pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan {
     without_bom(source, |source| {
-        let (mut walker, mut pos) = Walker::new(source, dialect);
+        // Strings, comments and templates stop at every significant byte, not
+        // only at the few they react to.
+        let next_significant = |src: &[u8], from: usize, _needles: [u8; 4]| {
+            (from..src.len())
+                .find(|&i| classify::is_significant(src, i, dialect.jsx))
+                .unwrap_or(src.len())
+        };
+        let (mut walker, mut pos) = Walker::new(source, dialect, next_significant);
         while pos < source.len() {
             pos = walker.step(pos);
         }

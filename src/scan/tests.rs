@@ -353,8 +353,8 @@ fn classifiers_agree_on_masks() {
             window[at..end].copy_from_slice(&prefix.as_bytes()[..end - at]);
             let expected = Classifier::Scalar.classify(&window, false);
             assert_eq!(
-                expected,
-                u64::from(prefix.len() == 3) << at,
+                (expected.braces, expected.others),
+                (0, u64::from(prefix.len() == 3) << at),
                 "{prefix} at {at}"
             );
             for classifier in Classifier::available() {
@@ -444,6 +444,17 @@ const FRAGMENTS: &[&str] = &[
     "&&",
     "?",
     ":",
+    // Braces, whose kind decides what a later `/` or `<` is.
+    "{}",
+    "x = {",
+    "if (a) {",
+    "return {",
+    "/* c */",
+    "// c\n",
+    "/2",
+    "/'/",
+    "${ {",
+    "<a b={",
 ];
 
 fn soup() -> impl Strategy<Value = String> {
@@ -481,5 +492,101 @@ proptest! {
     #[test]
     fn classifiers_agree_on_token_soup(source in soup(), dialect in dialect()) {
         assert_agree(source.as_bytes(), dialect)?;
+    }
+}
+
+#[test]
+fn braces_are_told_apart_by_the_token_before_them() {
+    // An object literal's `}` is followed by a division, a block's by a
+    // regex; a misread would hide the `require` in a regex or string, or
+    // show one hidden there.
+    for source in [
+        "let n = {} / 2; require('x');",
+        "let n = { a: { b: 1 } } / 2; require('x');",
+        "let n = /* c */ {} / 2; require('x');",
+        "let n = 'a' + {} / 2; require('x');",
+        "let n = `a` + {} / 2; require('x');",
+        "let n = {} /* c */ / 2; require('x');",
+        "let n = {}\n// c\n/ 2; require('x');",
+        "x = f(a => ({}) / 2, { a: 1 } / 2); require('x');",
+        "return {} / 2; require('x');",
+        "if (a) {}\n/'/.test(s); require('x');",
+        "if (a) /* c */ {}\n/'/.test(s); require('x');",
+        "if (a) {} /* c */ /'/.test(s); require('x');",
+        "function f() { return {} }\n/'/.test(s); require('x');",
+        "} /'/.test(s); require('x');",
+        "try {} finally {}\n/'/.test(s); require('x');",
+    ] {
+        assert_eq!(found(source), imports(&[("x", Require)]), "{source}");
+    }
+    for source in [
+        "let n = {} /'/.test(s); require('x');",
+        "if (a) {} / 2; require('x') /",
+    ] {
+        assert_eq!(found(source), imports(&[]), "{source}");
+    }
+}
+
+#[test]
+fn braces_inside_substitutions() {
+    assert_eq!(
+        found("const s = `${ {a: 1}.a } ${ (() => { return {} })() / 2 }`; require('x');"),
+        imports(&[("x", Require)])
+    );
+    assert_eq!(
+        found("`${ { k: `${ { } }${'}'}` } }` + require('x') + `${ {} / 2 }`;"),
+        imports(&[("x", Require)])
+    );
+    assert_eq!(
+        found("`${ if (a) {} }/'/` + require('x');"),
+        imports(&[("x", Require)])
+    );
+    // A `}` with no brace open inside the substitution ends it.
+    assert_eq!(
+        found("{ `${ } import('a') `; } import('b');"),
+        imports(&[("b", Dynamic)])
+    );
+}
+
+#[test]
+fn braces_inside_jsx() {
+    let source = "const a = <div style={{ color: 'red' }} on={() => { if (x) {} }}>\n\
+                  { {a: 1}.a } it's {`${ {} }`}</div>;\nrequire('x');";
+    assert_eq!(found_in(source, JSX), imports(&[("x", Require)]));
+    assert_eq!(
+        found_in("<a b={ { } }>{ {} / 2 }</a>; require('x');", TSX),
+        imports(&[("x", Require)])
+    );
+}
+
+#[test]
+fn declarations_count_only_at_the_top_level() {
+    assert_eq!(
+        found("function f() { import a from 'a'; export * from 'b'; }\nimport c from 'c';"),
+        imports(&[("c", Import)])
+    );
+    assert_eq!(
+        found("`${ import d from 'd' }`; { } import e from 'e';"),
+        imports(&[("e", Import)])
+    );
+    assert!(!scan_in("if (a) { export const b = 1; }", JS).esm_syntax);
+}
+
+#[test]
+fn comments_keep_the_token_before_them() {
+    // What follows a comment reads as following the token before it.
+    for (source, dialect) in [
+        ("x = /* c */ /'/; require('x');", JS),
+        ("x = a /* c */ / 2; require('x');", JS),
+        ("x = // c\n/'/; require('x');", JS),
+        ("x = /* a */ /* b */ /'/; require('x');", JS),
+        ("x = /* c */ <p>it's</p>; require('x');", JSX),
+        ("x = a /* c */ < b; require('x');", JSX),
+    ] {
+        assert_eq!(
+            found_in(source, dialect),
+            imports(&[("x", Require)]),
+            "{source}"
+        );
     }
 }

@@ -7,6 +7,12 @@
 //! those runs (the token before a `/`, the clause after `import`) it reads
 //! back or ahead from the source itself, never past the last string,
 //! comment, regex, template or JSX text it walked (the *floor*).
+//!
+//! A string, comment or template that starts in code is walked to its end
+//! (or to a `${`) in one step, searching with the driver's search for the
+//! few bytes it reacts to: code resumes right after it, with no trip back
+//! through the driver. Only JSX text and tags are states the driver walks
+//! through itself.
 
 use super::classify::{is_ident, is_significant, KEYWORD_PREFIXES};
 use super::{Dialect, Prescan, ScanKind, ScannedImport};
@@ -31,11 +37,21 @@ impl Prev {
     }
 }
 
-/// What an open `{` (or JSX construct) returns to when it closes.
+/// An open `{` of a block or an object literal, with what tells the two
+/// apart: the token before it, read back no further than the floor of the
+/// time. Only a `/` or `<` right after the matching `}` needs to know, so
+/// the read back waits until one does.
+#[derive(Clone, Copy, Debug)]
+struct OpenBrace {
+    at: usize,
+    floor: usize,
+    floor_prev: Prev,
+}
+
+/// An open construct other than a block or an object literal: what its
+/// closing `}` (or JSX tag) returns to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Frame {
-    Block,
-    Object,
     /// `${` in a template literal.
     Substitution,
     /// `{` inside a JSX tag (an attribute value or spread).
@@ -51,17 +67,6 @@ enum Frame {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     Code,
-    Str {
-        quote: u8,
-    },
-    Template,
-    LineComment {
-        resume: Prev,
-    },
-    BlockComment {
-        start: usize,
-        resume: Prev,
-    },
     /// Between `<Name` and `>` or `/>`.
     JsxTag,
     /// A quoted JSX attribute value: no escapes.
@@ -71,18 +76,44 @@ enum Mode {
     JsxText,
 }
 
-pub(crate) struct Walker<'a> {
+/// A string literal that may be a specifier.
+struct Literal {
+    /// Quotes included.
+    range: std::ops::Range<usize>,
+    /// Whether it holds a `\\`: only then must its value be decoded.
+    escaped: bool,
+}
+
+/// The position of the first byte at or after `from` of `src` that is one
+/// of `needles`, or `src.len()` when there is none (see
+/// [`super::classify::find_scalar`]).
+pub(crate) trait Find: Fn(&[u8], usize, [u8; 4]) -> usize {}
+
+impl<F: Fn(&[u8], usize, [u8; 4]) -> usize> Find for F {}
+
+pub(crate) struct Walker<'a, F> {
     src: &'a [u8],
+    /// Searches strings, comments, templates and JSX. It may stop at bytes
+    /// that are not needles too, as the reference scan does at every
+    /// significant byte: the walker steps over those.
+    find: F,
     dialect: Dialect,
     mode: Mode,
-    stack: Vec<Frame>,
+    /// The open braces of blocks and object literals, innermost last. Kept
+    /// apart from `frames` so that walking a brace is a push or a pop: a
+    /// `}` looks at `frames` only when no brace is open inside the innermost.
+    braces: Vec<OpenBrace>,
+    /// The open template substitutions and JSX constructs, innermost last,
+    /// each with the number of `braces` open outside it.
+    frames: Vec<(Frame, usize)>,
     /// Reading back from a code position stops here: before it lies a string,
     /// comment, regex, template or JSX element the walker already decided.
     floor: usize,
     /// The token before `floor`, as far as the next token is concerned.
     floor_prev: Prev,
-    /// The last `}` walked in code, and whether it closed an object literal.
-    last_close: Option<(usize, bool)>,
+    /// The last `}` walked in code and the brace it closed; none after an
+    /// unmatched one, which reads like a block's.
+    last_close: Option<(usize, OpenBrace)>,
     pub(crate) out: Prescan,
 }
 
@@ -102,14 +133,14 @@ const EXPR_KEYWORDS: &[&[u8]] = &[
 ];
 const BLOCK_KEYWORDS: &[&[u8]] = &[b"else", b"do", b"try", b"finally"];
 
-fn is_space(b: u8) -> bool {
+const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
-impl<'a> Walker<'a> {
-    /// A walker over `src`, and the position of the first byte it must see
-    /// (past a hashbang line).
-    pub(crate) fn new(src: &'a [u8], dialect: Dialect) -> (Walker<'a>, usize) {
+impl<'a, F: Find> Walker<'a, F> {
+    /// A walker over `src` that searches with `find`, and the position of
+    /// the first byte it must see (past a hashbang line).
+    pub(crate) fn new(src: &'a [u8], dialect: Dialect, find: F) -> (Walker<'a, F>, usize) {
         let start = if src.starts_with(b"#!") {
             src.iter().position(|&b| b == b'\n').unwrap_or(src.len())
         } else {
@@ -117,9 +148,13 @@ impl<'a> Walker<'a> {
         };
         let walker = Walker {
             src,
+            find,
             dialect,
             mode: Mode::Code,
-            stack: Vec::new(),
+            // Deeper than most modules nest: reallocating on the way down
+            // takes a noticeable share of scanning a small module.
+            braces: Vec::with_capacity(32),
+            frames: Vec::new(),
             floor: start,
             floor_prev: Prev::Block,
             last_close: None,
@@ -128,8 +163,9 @@ impl<'a> Walker<'a> {
         (walker, start)
     }
 
-    /// Whether the walker is in code, where a block's code mask (see
-    /// [`super::classify`]) holds every byte it reacts to.
+    /// Whether the walker is in code, where a block's code masks (see
+    /// [`super::classify`]) hold every byte it reacts to; outside it, it is
+    /// in JSX.
     #[inline]
     pub(crate) fn in_code(&self) -> bool {
         self.mode == Mode::Code
@@ -140,11 +176,6 @@ impl<'a> Walker<'a> {
     #[inline]
     pub(crate) fn needles(&self) -> [u8; 4] {
         match self.mode {
-            Mode::Str { quote } => [quote, b'\\', b'\n', quote],
-            Mode::Template => [b'`', b'\\', b'$', b'`'],
-            Mode::LineComment { .. } => [b'\n'; 4],
-            // Only a `/` can end one.
-            Mode::BlockComment { .. } => [b'/'; 4],
             Mode::JsxTag => [b'\'', b'"', b'{', b'>'],
             Mode::JsxAttrStr { quote } => [quote; 4],
             Mode::JsxText => [b'{', b'<', b'{', b'<'],
@@ -169,45 +200,6 @@ impl<'a> Walker<'a> {
         let b = self.src[p];
         match self.mode {
             Mode::Code => self.code(p, b),
-            Mode::Str { quote } => match b {
-                b'\\' if self.at(p + 1) == b'\r' && self.at(p + 2) == b'\n' => p + 3,
-                b'\\' => p + 2,
-                b'\n' => {
-                    // An unterminated string ends at the line's end.
-                    self.leave_to_code(p, Prev::Operand);
-                    p + 1
-                }
-                _ if b == quote => {
-                    self.leave_to_code(p + 1, Prev::Operand);
-                    p + 1
-                }
-                _ => p + 1,
-            },
-            Mode::Template => match b {
-                b'\\' => p + 2,
-                b'`' => {
-                    self.leave_to_code(p + 1, Prev::Operand);
-                    p + 1
-                }
-                b'$' if self.at(p + 1) == b'{' => {
-                    self.stack.push(Frame::Substitution);
-                    self.leave_to_code(p + 2, Prev::Expr);
-                    p + 2
-                }
-                _ => p + 1,
-            },
-            Mode::LineComment { resume } => {
-                if b == b'\n' {
-                    self.leave_to_code(p + 1, resume);
-                }
-                p + 1
-            }
-            Mode::BlockComment { start, resume } => {
-                if b == b'/' && p >= start + 3 && self.src[p - 1] == b'*' {
-                    self.leave_to_code(p + 1, resume);
-                }
-                p + 1
-            }
             Mode::JsxTag => self.jsx_tag(p, b),
             Mode::JsxAttrStr { quote } => {
                 if b == quote {
@@ -232,27 +224,17 @@ impl<'a> Walker<'a> {
         self.code(p, self.src[p])
     }
 
+    // Inlined into each driver, with the string, comment and template
+    // walks below: their searches then run the driver's instructions in
+    // place, with no call.
+    #[inline(always)]
     fn code(&mut self, p: usize, b: u8) -> usize {
         match b {
-            b'\'' | b'"' => {
-                self.mode = Mode::Str { quote: b };
-                p + 1
-            }
-            b'`' => {
-                self.mode = Mode::Template;
-                p + 1
-            }
+            b'\'' | b'"' => self.string(p, b),
+            b'`' => self.template(p + 1),
             b'/' => match self.at(p + 1) {
-                b'/' => {
-                    let resume = self.prev(p);
-                    self.mode = Mode::LineComment { resume };
-                    p + 2
-                }
-                b'*' => {
-                    let resume = self.prev(p);
-                    self.mode = Mode::BlockComment { start: p, resume };
-                    p + 2
-                }
+                b'/' => self.line_comment(p),
+                b'*' => self.block_comment(p),
                 _ if self.prev(p).starts_expression() => {
                     let end = regex_end(self.src, p);
                     self.leave_to_code(end, Prev::Operand);
@@ -261,43 +243,12 @@ impl<'a> Walker<'a> {
                 _ => p + 1,
             },
             b'{' => {
-                let frame = if self.prev(p) == Prev::Expr {
-                    Frame::Object
-                } else {
-                    Frame::Block
-                };
-                self.stack.push(frame);
+                self.open_brace(p);
                 p + 1
             }
-            b'}' => {
-                match self.stack.last() {
-                    Some(Frame::Substitution) => {
-                        self.stack.pop();
-                        self.mode = Mode::Template;
-                    }
-                    Some(Frame::JsxAttrExpr) => {
-                        self.stack.pop();
-                        self.mode = Mode::JsxTag;
-                    }
-                    Some(Frame::JsxChildExpr) => {
-                        self.stack.pop();
-                        self.mode = Mode::JsxText;
-                    }
-                    Some(Frame::Object) => {
-                        self.stack.pop();
-                        self.last_close = Some((p, true));
-                    }
-                    Some(Frame::Block) => {
-                        self.stack.pop();
-                        self.last_close = Some((p, false));
-                    }
-                    // An unmatched `}`: keep whatever is open.
-                    _ => self.last_close = Some((p, false)),
-                }
-                p + 1
-            }
+            b'}' => self.close_brace(p).unwrap_or(p + 1),
             b'<' if self.starts_jsx(p) => {
-                self.stack.push(Frame::JsxOuter);
+                self.push_frame(Frame::JsxOuter);
                 self.mode = Mode::JsxTag;
                 p + 1
             }
@@ -310,17 +261,225 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Walks the braces at the set bits of `bits` (bit `i` for the byte at
+    /// `block_start + i`), in code with nothing else that matters between
+    /// them. Stops at a `}` that ends a substitution or a JSX expression,
+    /// returning where the walk resumes (see [`Walker::close_brace`]).
+    #[inline]
+    pub(crate) fn walk_braces(&mut self, block_start: usize, mut bits: u64) -> Option<usize> {
+        while bits != 0 {
+            let p = block_start + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if self.src[p] == b'{' {
+                self.open_brace(p);
+            } else if let Some(resume) = self.close_brace(p) {
+                return Some(resume);
+            }
+        }
+        None
+    }
+
+    /// Walks the `{` at `p`, leaving whether it opens a block or an object
+    /// literal for later (see [`OpenBrace`]).
+    #[inline]
+    fn open_brace(&mut self, p: usize) {
+        self.braces.push(OpenBrace {
+            at: p,
+            floor: self.floor,
+            floor_prev: self.floor_prev,
+        });
+    }
+
+    /// Walks the `}` at `p`. When it ends a substitution or a JSX
+    /// expression, returns where the walk resumes: past the rest of the
+    /// template up to its end or next `${`, or in JSX.
+    #[inline]
+    fn close_brace(&mut self, p: usize) -> Option<usize> {
+        let outside = self.frames.last().map_or(0, |&(_, braces)| braces);
+        if self.braces.len() > outside {
+            self.last_close = self.braces.pop().map(|open| (p, open));
+            return None;
+        }
+        match self.innermost_frame() {
+            Some(Frame::Substitution) => {
+                self.frames.pop();
+                return Some(self.template(p + 1));
+            }
+            Some(Frame::JsxAttrExpr) => {
+                self.frames.pop();
+                self.mode = Mode::JsxTag;
+            }
+            Some(Frame::JsxChildExpr) => {
+                self.frames.pop();
+                self.mode = Mode::JsxText;
+            }
+            // An unmatched `}`: keep whatever is open.
+            _ => {
+                self.last_close = None;
+                return None;
+            }
+        }
+        Some(p + 1)
+    }
+
+    /// The first of `needles` at or after `from`, and which byte it is;
+    /// `None` at the end of the source. The reference scan's search stops at
+    /// other bytes too, which the walks below step over.
+    #[inline(always)]
+    fn search(&self, from: usize, needles: [u8; 4]) -> Option<(usize, u8)> {
+        let i = (self.find)(self.src, from, needles);
+        Some((i, *self.src.get(i)?))
+    }
+
+    /// Walks the string literal whose opening quote is at `p`; returns where
+    /// code resumes.
+    #[inline(always)]
+    fn string(&mut self, p: usize, quote: u8) -> usize {
+        let mut i = p + 1;
+        loop {
+            let Some((at, b)) = self.search(i, [quote, b'\\', b'\n', quote]) else {
+                return self.src.len();
+            };
+            i = match b {
+                b'\\' if self.at(at + 1) == b'\r' && self.at(at + 2) == b'\n' => at + 3,
+                b'\\' => at + 2,
+                b'\n' => {
+                    // An unterminated string ends at the line's end.
+                    self.leave_to_code(at, Prev::Operand);
+                    return at + 1;
+                }
+                _ if b == quote => {
+                    self.leave_to_code(at + 1, Prev::Operand);
+                    return at + 1;
+                }
+                _ => at + 1,
+            };
+        }
+    }
+
+    /// Walks a template literal from `p`, just past its opening backtick or
+    /// a substitution's `}`; returns where code resumes: past its closing
+    /// backtick, or inside its next substitution.
+    #[inline(always)]
+    fn template(&mut self, p: usize) -> usize {
+        let mut i = p;
+        loop {
+            let Some((at, b)) = self.search(i, [b'`', b'\\', b'$', b'`']) else {
+                return self.src.len();
+            };
+            i = match b {
+                b'\\' => at + 2,
+                b'`' => {
+                    self.leave_to_code(at + 1, Prev::Operand);
+                    return at + 1;
+                }
+                b'$' if self.at(at + 1) == b'{' => {
+                    self.push_frame(Frame::Substitution);
+                    self.leave_to_code(at + 2, Prev::Expr);
+                    return at + 2;
+                }
+                _ => at + 1,
+            };
+        }
+    }
+
+    /// Walks the line comment starting at `p`; returns where code resumes.
+    #[inline(always)]
+    fn line_comment(&mut self, p: usize) -> usize {
+        let mut i = p + 2;
+        loop {
+            let Some((at, b)) = self.search(i, [b'\n'; 4]) else {
+                return self.src.len();
+            };
+            if b == b'\n' {
+                self.leave_comment(p, at + 1);
+                return at + 1;
+            }
+            i = at + 1;
+        }
+    }
+
+    /// Walks the block comment starting at `p`; returns where code resumes.
+    #[inline(always)]
+    fn block_comment(&mut self, p: usize) -> usize {
+        let mut i = p + 2;
+        loop {
+            // Only a `/` can end it.
+            let Some((at, b)) = self.search(i, [b'/'; 4]) else {
+                return self.src.len();
+            };
+            if b == b'/' && at >= p + 3 && self.src[at - 1] == b'*' {
+                self.leave_comment(p, at + 1);
+                return at + 1;
+            }
+            i = at + 1;
+        }
+    }
+
+    /// Resumes code at `end`, after the comment starting at `start`. The
+    /// comment becomes the floor, so the token before it must be known to
+    /// whatever reads back that far: only the token right after the comment
+    /// can, and only a `/`, `<` or `{` reads back at all. For any other the
+    /// read back across the comment is skipped.
+    #[inline(always)]
+    fn leave_comment(&mut self, start: usize, end: usize) {
+        let resume = match self.at(skip_space(self.src, end)) {
+            b'/' | b'<' | b'{' => self.prev(start),
+            // Never read.
+            _ => Prev::Block,
+        };
+        self.leave_to_code(end, resume);
+    }
+
+    fn push_frame(&mut self, frame: Frame) {
+        self.frames.push((frame, self.braces.len()));
+    }
+
+    /// The innermost open construct, unless it is a brace.
+    fn innermost_frame(&self) -> Option<Frame> {
+        match self.frames.last() {
+            Some(&(frame, outside)) if outside == self.braces.len() => Some(frame),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing is open: code at the top level of the module.
+    fn at_top_level(&self) -> bool {
+        self.braces.is_empty() && self.frames.is_empty()
+    }
+
     /// The token before code position `p`, reading back no further than the
     /// floor.
+    #[inline(always)]
     fn prev(&self, p: usize) -> Prev {
+        self.token_before(p, self.floor, self.floor_prev, self.last_close)
+    }
+
+    /// Whether `open` opened an object literal rather than a block.
+    fn opens_object(&self, open: OpenBrace) -> bool {
+        // A `}` before it reads as ending an operand or a block, neither of
+        // which starts an expression, so what it closed does not matter here.
+        self.token_before(open.at, open.floor, open.floor_prev, None) == Prev::Expr
+    }
+
+    /// The token before `p`, reading back no further than `floor` (before
+    /// which `floor_prev` holds); `last_close` says what a `}` there closed.
+    #[inline(always)]
+    fn token_before(
+        &self,
+        p: usize,
+        floor: usize,
+        floor_prev: Prev,
+        last_close: Option<(usize, OpenBrace)>,
+    ) -> Prev {
         let src = self.src;
-        let Some(i) = self.last_non_space(p) else {
-            return self.floor_prev;
+        let Some(i) = last_non_space(src, floor, p) else {
+            return floor_prev;
         };
         match src[i] {
             b if is_ident(b) => {
                 let mut start = i;
-                while start > self.floor && is_ident(src[start - 1]) {
+                while start > floor && is_ident(src[start - 1]) {
                     start -= 1;
                 }
                 let word = &src[start..=i];
@@ -332,32 +491,21 @@ impl<'a> Walker<'a> {
                     return Prev::Operand;
                 };
                 // A keyword used as a property name (`a.return`) is not one.
-                if self.is_member(start) {
+                if is_member(src, floor, start) {
                     Prev::Operand
                 } else {
                     keyword
                 }
             }
             b')' | b']' => Prev::Operand,
-            b'}' if self.last_close == Some((i, true)) => Prev::Operand,
-            b'}' | b';' | b'{' => Prev::Block,
-            b'>' if i > self.floor && src[i - 1] == b'=' => Prev::Block,
-            b @ (b'+' | b'-') if i > self.floor && src[i - 1] == b => Prev::Operand,
+            b'}' => match last_close {
+                Some((at, open)) if at == i && self.opens_object(open) => Prev::Operand,
+                _ => Prev::Block,
+            },
+            b';' | b'{' => Prev::Block,
+            b'>' if i > floor && src[i - 1] == b'=' => Prev::Block,
+            b @ (b'+' | b'-') if i > floor && src[i - 1] == b => Prev::Operand,
             _ => Prev::Expr,
-        }
-    }
-
-    /// The last non-space byte before `p` and at or after the floor.
-    fn last_non_space(&self, p: usize) -> Option<usize> {
-        (self.floor..p).rev().find(|&i| !is_space(self.src[i]))
-    }
-
-    /// Whether the word starting at `p` follows a `.` (a property name), not
-    /// counting a `...` spread.
-    fn is_member(&self, p: usize) -> bool {
-        match self.last_non_space(p) {
-            Some(i) if self.src[i] == b'.' => i == 0 || self.src[i - 1] != b'.',
-            _ => false,
         }
     }
 
@@ -381,14 +529,15 @@ impl<'a> Walker<'a> {
 
     fn word(&mut self, p: usize) -> usize {
         let end = word_end(self.src, p);
+        let member = || is_member(self.src, self.floor, p);
         match &self.src[p..end] {
-            b"import" if !self.is_member(p) => self.import(end),
-            b"export" if !self.is_member(p) => self.export(end),
-            b"require" if !self.is_member(p) => {
+            b"import" if !member() => self.import(end),
+            b"export" if !member() => self.export(end),
+            b"require" if !member() => {
                 self.out.commonjs_syntax = true;
                 self.require(end)
             }
-            b"module" | b"exports" if !self.is_member(p) => {
+            b"module" | b"exports" if !member() => {
                 self.out.commonjs_syntax = true;
                 end
             }
@@ -402,9 +551,9 @@ impl<'a> Walker<'a> {
         match self.at(q) {
             b'(' => {
                 let q = skip_trivia(src, q + 1);
-                if let Some(lit) = string_literal(src, q) {
-                    if matches!(self.at(skip_trivia(src, lit)), b')' | b',') {
-                        return self.record(q..lit, ScanKind::Dynamic);
+                if let Some(lit) = self.literal(q) {
+                    if matches!(self.at(skip_trivia(src, lit.range.end)), b')' | b',') {
+                        return self.record(lit, ScanKind::Dynamic);
                     }
                 }
                 end
@@ -417,15 +566,15 @@ impl<'a> Walker<'a> {
                 }
                 end
             }
-            _ if !self.stack.is_empty() => end,
-            b'\'' | b'"' => match string_literal(src, q) {
+            _ if !self.at_top_level() => end,
+            b'\'' | b'"' => match self.literal(q) {
                 Some(lit) => {
                     self.out.esm_syntax = true;
-                    self.record(q..lit, ScanKind::Import)
+                    self.record(lit, ScanKind::Import)
                 }
                 None => end,
             },
-            _ => match import_clause(src, q, self.dialect.typescript) {
+            _ => match self.import_clause(q) {
                 Some((lit, type_only)) => self.declaration(lit, type_only, ScanKind::Import),
                 None => end,
             },
@@ -433,11 +582,11 @@ impl<'a> Walker<'a> {
     }
 
     fn export(&mut self, end: usize) -> usize {
-        if !self.stack.is_empty() {
+        if !self.at_top_level() {
             return end;
         }
         self.out.esm_syntax = true;
-        match export_clause(self.src, end, self.dialect.typescript) {
+        match self.export_clause(end) {
             Some((lit, type_only)) => self.declaration(lit, type_only, ScanKind::ReExport),
             None => end,
         }
@@ -445,15 +594,10 @@ impl<'a> Walker<'a> {
 
     /// Records (or, for a type-only declaration, only steps over) the
     /// specifier literal `lit` of an import or re-export declaration.
-    fn declaration(
-        &mut self,
-        lit: std::ops::Range<usize>,
-        type_only: bool,
-        kind: ScanKind,
-    ) -> usize {
+    fn declaration(&mut self, lit: Literal, type_only: bool, kind: ScanKind) -> usize {
         if type_only {
-            self.leave_to_code(lit.end, Prev::Operand);
-            return lit.end;
+            self.leave_to_code(lit.range.end, Prev::Operand);
+            return lit.range.end;
         }
         self.out.esm_syntax = true;
         self.record(lit, kind)
@@ -466,18 +610,24 @@ impl<'a> Walker<'a> {
             return end;
         }
         let q = skip_trivia(src, q + 1);
-        match string_literal(src, q) {
-            Some(lit) if self.at(skip_trivia(src, lit)) == b')' => {
-                self.record(q..lit, ScanKind::Require)
+        match self.literal(q) {
+            Some(lit) if self.at(skip_trivia(src, lit.range.end)) == b')' => {
+                self.record(lit, ScanKind::Require)
             }
             _ => end,
         }
     }
 
-    /// Records the string literal at `range` and resumes after it.
-    fn record(&mut self, range: std::ops::Range<usize>, kind: ScanKind) -> usize {
+    /// Records the string literal `lit` and resumes after it.
+    fn record(&mut self, lit: Literal, kind: ScanKind) -> usize {
+        let Literal { range, escaped } = lit;
         let end = range.end;
-        let specifier = decode_literal(&self.src[range.start + 1..end - 1]);
+        let body = &self.src[range.start + 1..end - 1];
+        let specifier = if escaped {
+            decode_escapes(body)
+        } else {
+            utf8_lossy(body)
+        };
         self.out.imports.push(ScannedImport {
             specifier,
             range,
@@ -487,16 +637,141 @@ impl<'a> Walker<'a> {
         end
     }
 
+    /// The string literal starting at `p`: a quoted string, or a template
+    /// literal without substitutions. `None` when there is none, or it is
+    /// unterminated.
+    fn literal(&self, p: usize) -> Option<Literal> {
+        let quote = *self.src.get(p)?;
+        if !matches!(quote, b'\'' | b'"' | b'`') {
+            return None;
+        }
+        let mut escaped = false;
+        let mut i = p + 1;
+        loop {
+            let (at, b) = self.search(i, [quote, b'\\', b'\n', b'$'])?;
+            i = match b {
+                b'\\' => {
+                    escaped = true;
+                    at + 2
+                }
+                b'\n' if quote != b'`' => return None,
+                b'$' if quote == b'`' && self.at(at + 1) == b'{' => return None,
+                _ if b == quote => {
+                    return Some(Literal {
+                        range: p..at + 1,
+                        escaped,
+                    })
+                }
+                _ => at + 1,
+            };
+        }
+    }
+
+    /// After `import` (trivia skipped): `Some((specifier literal, type_only))`
+    /// when an import clause followed by `from 'x'` starts at `p`.
+    fn import_clause(&self, mut p: usize) -> Option<(Literal, bool)> {
+        let src = self.src;
+        let mut tokens = 0usize;
+        let mut first_is_type = false;
+        let mut type_only = false;
+        loop {
+            p = skip_trivia(src, p);
+            match *src.get(p)? {
+                b'{' => {
+                    p = self.named_bindings_end(p)?;
+                }
+                b'*' | b',' => p += 1,
+                b if is_ident(b) => {
+                    let word = word_at(src, p);
+                    if word == b"from" && tokens > 0 {
+                        let q = skip_trivia(src, p + 4);
+                        if let Some(lit) = self.literal(q) {
+                            if src[q] != b'`' {
+                                return Some((lit, type_only));
+                            }
+                        }
+                    }
+                    if tokens == 0 && word == b"type" {
+                        first_is_type = true;
+                    }
+                    p += word.len();
+                }
+                _ => return None,
+            }
+            if tokens == 1 && first_is_type && self.dialect.typescript {
+                // `import type X`, `import type {`, `import type *`; not
+                // `import type, {…}` nor `import type from 'x'`.
+                type_only = src[p - 1] != b',';
+            }
+            tokens += 1;
+        }
+    }
+
+    /// After `export`: `Some((specifier literal, type_only))` when a
+    /// re-export (`export * from`, `export * as ns from`, `export { … }
+    /// from`) follows.
+    fn export_clause(&self, end: usize) -> Option<(Literal, bool)> {
+        let src = self.src;
+        let mut p = skip_trivia(src, end);
+        let mut type_only = false;
+        if self.dialect.typescript && word_at(src, p) == b"type" {
+            type_only = true;
+            p = skip_trivia(src, p + 4);
+        }
+        match *src.get(p)? {
+            b'{' => p = self.named_bindings_end(p)?,
+            b'*' => {
+                p = skip_trivia(src, p + 1);
+                if word_at(src, p) == b"as" {
+                    p = skip_trivia(src, p + 2);
+                    p = match self.literal(p) {
+                        Some(lit) => lit.range.end,
+                        None => p + word_at(src, p).len(),
+                    };
+                }
+            }
+            _ => return None,
+        }
+        p = skip_trivia(src, p);
+        if word_at(src, p) != b"from" {
+            return None;
+        }
+        let q = skip_trivia(src, p + 4);
+        let lit = self.literal(q)?;
+        (src[q] != b'`').then_some((lit, type_only))
+    }
+
+    /// The end of `{ a, b as c, "d" as e, type f }` starting at `p`; `None`
+    /// on anything a list of bindings cannot hold.
+    fn named_bindings_end(&self, mut p: usize) -> Option<usize> {
+        let src = self.src;
+        p += 1;
+        loop {
+            // Names, commas and spaces are nearly all of a list: run over
+            // them rather than token by token.
+            p += src[p..]
+                .iter()
+                .take_while(|&&b| LIST_RUN[b as usize])
+                .count();
+            match *src.get(p)? {
+                b'}' => return Some(p + 1),
+                b'\'' | b'"' => p = self.literal(p)?.range.end,
+                b'/' if matches!(src.get(p + 1), Some(b'/' | b'*')) => p = skip_trivia(src, p),
+                _ => return None,
+            }
+        }
+    }
+
     fn jsx_tag(&mut self, p: usize, b: u8) -> usize {
         match b {
             b'\'' | b'"' => self.mode = Mode::JsxAttrStr { quote: b },
             b'{' => {
-                self.stack.push(Frame::JsxAttrExpr);
+                self.push_frame(Frame::JsxAttrExpr);
                 self.leave_to_code(p + 1, Prev::Block);
             }
             b'>' if p > 0 && self.src[p - 1] == b'/' => self.finish_element(p + 1),
             b'>' => {
-                self.stack.push(Frame::JsxElement);
+                self.push_frame(Frame::JsxElement);
                 self.mode = Mode::JsxText;
             }
             _ => {}
@@ -507,7 +782,7 @@ impl<'a> Walker<'a> {
     fn jsx_text(&mut self, p: usize, b: u8) -> usize {
         match b {
             b'{' => {
-                self.stack.push(Frame::JsxChildExpr);
+                self.push_frame(Frame::JsxChildExpr);
                 self.leave_to_code(p + 1, Prev::Block);
                 p + 1
             }
@@ -516,8 +791,8 @@ impl<'a> Walker<'a> {
                     .iter()
                     .position(|&c| c == b'>')
                     .map_or(self.src.len(), |i| p + i + 1);
-                if self.stack.last() == Some(&Frame::JsxElement) {
-                    self.stack.pop();
+                if self.innermost_frame() == Some(Frame::JsxElement) {
+                    self.frames.pop();
                 }
                 self.finish_element(close);
                 close
@@ -533,14 +808,31 @@ impl<'a> Walker<'a> {
     /// An element ended just before `end`: back to its parent's children, or
     /// to code when it was the outermost.
     fn finish_element(&mut self, end: usize) {
-        if self.stack.last() == Some(&Frame::JsxElement) {
-            self.mode = Mode::JsxText;
-            return;
-        }
-        if self.stack.last() == Some(&Frame::JsxOuter) {
-            self.stack.pop();
+        match self.innermost_frame() {
+            Some(Frame::JsxElement) => {
+                self.mode = Mode::JsxText;
+                return;
+            }
+            Some(Frame::JsxOuter) => {
+                self.frames.pop();
+            }
+            _ => {}
         }
         self.leave_to_code(end, Prev::Operand);
+    }
+}
+
+/// The last non-space byte before `p` and at or after `floor`.
+fn last_non_space(src: &[u8], floor: usize, p: usize) -> Option<usize> {
+    (floor..p).rev().find(|&i| !is_space(src[i]))
+}
+
+/// Whether the word starting at `p` follows a `.` (a property name), not
+/// counting a `...` spread; reads back no further than `floor`.
+fn is_member(src: &[u8], floor: usize, p: usize) -> bool {
+    match last_non_space(src, floor, p) {
+        Some(i) if src[i] == b'.' => i == 0 || src[i - 1] != b'.',
+        _ => false,
     }
 }
 
@@ -594,26 +886,18 @@ fn skip_trivia(src: &[u8], mut p: usize) -> usize {
     }
 }
 
-/// The end (exclusive) of the string literal starting at `p`: a quoted
-/// string, or a template literal without substitutions. `None` when there is
-/// none, or it is unterminated.
-fn string_literal(src: &[u8], p: usize) -> Option<usize> {
-    let quote = *src.get(p)?;
-    if !matches!(quote, b'\'' | b'"' | b'`') {
-        return None;
+/// The bytes that may run on between the tokens of a list of named
+/// bindings: identifiers, commas and spaces.
+const LIST_RUN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = is_ident(b) || is_space(b) || b == b',';
+        i += 1;
     }
-    let mut i = p + 1;
-    while i < src.len() {
-        match src[i] {
-            b'\\' => i += 2,
-            b'\n' if quote != b'`' => return None,
-            b'$' if quote == b'`' && src.get(i + 1) == Some(&b'{') => return None,
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
+    table
+};
 
 /// The end of the regular expression literal whose opening `/` is at `p`
 /// (flags included). An unterminated one ends at the line's end.
@@ -634,107 +918,9 @@ fn regex_end(src: &[u8], p: usize) -> usize {
     src.len()
 }
 
-/// After `import` (trivia skipped): `Some((specifier literal, type_only))`
-/// when an import clause followed by `from 'x'` starts at `p`.
-fn import_clause(
-    src: &[u8],
-    mut p: usize,
-    typescript: bool,
-) -> Option<(std::ops::Range<usize>, bool)> {
-    let mut tokens = 0usize;
-    let mut first_is_type = false;
-    let mut type_only = false;
-    loop {
-        p = skip_trivia(src, p);
-        match *src.get(p)? {
-            b'{' => {
-                p = named_bindings_end(src, p)?;
-            }
-            b'*' | b',' => p += 1,
-            b if is_ident(b) => {
-                let word = word_at(src, p);
-                if word == b"from" && tokens > 0 {
-                    let q = skip_trivia(src, p + 4);
-                    if let Some(end) = string_literal(src, q) {
-                        if src[q] != b'`' {
-                            return Some((q..end, type_only));
-                        }
-                    }
-                }
-                if tokens == 0 && word == b"type" {
-                    first_is_type = true;
-                }
-                p += word.len();
-            }
-            _ => return None,
-        }
-        if tokens == 1 && first_is_type && typescript {
-            // `import type X`, `import type {`, `import type *`; not
-            // `import type, {…}` nor `import type from 'x'`.
-            type_only = src[p - 1] != b',';
-        }
-        tokens += 1;
-    }
-}
-
-/// After `export`: `Some((specifier literal, type_only))` when a re-export
-/// (`export * from`, `export * as ns from`, `export { … } from`) follows.
-fn export_clause(
-    src: &[u8],
-    end: usize,
-    typescript: bool,
-) -> Option<(std::ops::Range<usize>, bool)> {
-    let mut p = skip_trivia(src, end);
-    let mut type_only = false;
-    if typescript && word_at(src, p) == b"type" {
-        type_only = true;
-        p = skip_trivia(src, p + 4);
-    }
-    match *src.get(p)? {
-        b'{' => p = named_bindings_end(src, p)?,
-        b'*' => {
-            p = skip_trivia(src, p + 1);
-            if word_at(src, p) == b"as" {
-                p = skip_trivia(src, p + 2);
-                p = match string_literal(src, p) {
-                    Some(end) => end,
-                    None => p + word_at(src, p).len(),
-                };
-            }
-        }
-        _ => return None,
-    }
-    p = skip_trivia(src, p);
-    if word_at(src, p) != b"from" {
-        return None;
-    }
-    let q = skip_trivia(src, p + 4);
-    let lit = string_literal(src, q)?;
-    (src[q] != b'`').then_some((q..lit, type_only))
-}
-
-/// The end of `{ a, b as c, "d" as e, type f }` starting at `p`; `None` on
-/// anything a list of bindings cannot hold.
-fn named_bindings_end(src: &[u8], mut p: usize) -> Option<usize> {
-    p += 1;
-    loop {
-        p = skip_trivia(src, p);
-        match *src.get(p)? {
-            b'}' => return Some(p + 1),
-            b',' => p += 1,
-            b'\'' | b'"' => p = string_literal(src, p)?,
-            b if is_ident(b) => p = word_end(src, p),
-            _ => return None,
-        }
-    }
-}
-
-/// The value of a string literal's body, escapes decoded; bytes that are not
-/// UTF-8 become U+FFFD.
-fn decode_literal(body: &[u8]) -> String {
-    if !body.contains(&b'\\') {
-        return utf8_lossy(body);
-    }
+/// The value of the body of a string literal with escapes, decoded; bytes
+/// that are not UTF-8 become U+FFFD.
+fn decode_escapes(body: &[u8]) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(body.len());
     let mut i = 0;
     while i < body.len() {
@@ -801,8 +987,14 @@ fn decode_literal(body: &[u8]) -> String {
 
 /// `bytes` as a string, bytes that are not UTF-8 replaced by U+FFFD.
 fn utf8_lossy(bytes: &[u8]) -> String {
+    // Specifiers are nearly always short and ASCII: `is_ascii` checks them in
+    // a few words, where `from_utf8` spends longer getting ready to.
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8.
+        return unsafe { String::from_utf8_unchecked(bytes.to_vec()) };
+    }
     // `from_utf8` checks ASCII a word at a time, which the lossy conversion
-    // does not; specifiers are nearly always valid.
+    // does not; the rest are nearly always valid.
     match std::str::from_utf8(bytes) {
         Ok(valid) => valid.to_owned(),
         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
