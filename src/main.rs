@@ -175,7 +175,7 @@ fn main() -> ExitCode {
 /// Options with the resolution flags applied and every other setting at
 /// its default.
 fn resolve_options(entries: Vec<PathBuf>, output: OutputTarget, args: ResolveArgs) -> BuildOptions {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // `new` takes the working directory as `cwd`.
     let mut options = BuildOptions::new(PathBuf::new(), PathBuf::new());
     options.entries = entries;
     options.output = output;
@@ -187,7 +187,6 @@ fn resolve_options(entries: Vec<PathBuf>, output: OutputTarget, args: ResolveArg
     options.external = args.external;
     options.conditions = args.conditions;
     options.threads = args.threads.map(|n| n as usize);
-    options.cwd = cwd;
     options
 }
 

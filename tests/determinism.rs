@@ -8,10 +8,14 @@
 //! and the outputs must be identical. The ES module output must also print
 //! what the unbundled program prints under Node.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::write_file as write;
 
 const MODULES: usize = 400;
 const PER_FOLDER: usize = 10;
@@ -238,12 +242,6 @@ fn commonjs_source(i: usize) -> String {
          module.exports.g{i} = function (x) {{ return (x * {i} + this.w{i}) % 10007; }};\n",
         n = i % 10
     )
-}
-
-fn write(dir: &Path, rel: &str, contents: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
 }
 
 fn generate_program(dir: &Path) {

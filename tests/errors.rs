@@ -2,30 +2,16 @@
 //! `file:line:col` location, and writes nothing — no new output file, no
 //! leftover temporary file, and an existing output file is left as it was.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use support::{weft, write_file as write};
 
 const PRE_EXISTING: &str = "PRE-EXISTING";
-
-fn weft(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("failed to run the weft binary")
-}
-
-/// Writes `contents` to `dir/rel`, creating parent folders.
-fn write(dir: &Path, rel: &str, contents: &str) {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(path, contents).unwrap();
-}
 
 /// Every file and folder under `dir`, as paths relative to it.
 fn listing(dir: &Path) -> BTreeSet<PathBuf> {

@@ -4,8 +4,11 @@
 //! CommonJS module's `require` of a built-in works in every format too, ES
 //! module output included (through `createRequire`).
 
-use std::path::Path;
+mod support;
+
 use std::process::Command;
+
+use support::node_stdout as run_node;
 
 const PROGRAM: &str = r#"import fs, { existsSync } from 'node:fs';
 import * as path from 'path';
@@ -24,20 +27,6 @@ exports.sameFs = require('fs');
 // The bundle's own file once bundled, in every format.
 exports.where = typeof __filename + ' ' + require('path').isAbsolute(__dirname);
 "#;
-
-fn run_node(dir: &Path, file: &str) -> String {
-    let out = Command::new("node")
-        .arg(file)
-        .current_dir(dir)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "node {file} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
 
 #[test]
 fn node_builtins_are_external_and_imported_as_node_does() {

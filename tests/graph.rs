@@ -2,25 +2,19 @@
 //! It lists every module the bundle would load, once; `--cycles` lists the
 //! import cycles Kahn's algorithm finds and exits with 1 when there is one.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use support::weft;
 use weft::BuildOptions;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/programs")
         .join(name)
-}
-
-fn weft(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the weft binary runs")
 }
 
 fn stdout(out: &Output) -> String {

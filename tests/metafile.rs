@@ -2,40 +2,13 @@
 //! and agrees with the files on disk; banner and footer frame the bundle,
 //! which still runs as the source does; a failed build writes neither.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn weft(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the weft binary runs")
-}
-
-fn node(dir: &Path, script: &str) -> String {
-    let out = Command::new("node")
-        .arg(script)
-        .current_dir(dir)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "node {script} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use support::{node_stdout as node, weft, write_file as write};
 
 /// ES modules, a CommonJS module, a JSON file, an external built-in and a
 /// dynamic import.

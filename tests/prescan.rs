@@ -5,13 +5,12 @@
 //! counted. And on every file of the npm fixtures, the pre-scan finds exactly
 //! the imports the parser finds.
 
-#[macro_use]
 mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use support::{node_stdout as run_node, write_file as write};
 use swc_common::sync::Lrc;
 use swc_common::{FileName, SourceMap};
 use swc_ecma_ast::{CallExpr, Callee, EsVersion, ExportAll, Expr, ImportDecl, Lit, NamedExport};
@@ -20,12 +19,6 @@ use swc_ecma_visit::{Visit, VisitWith};
 use weft::scan::{prescan, Dialect, ScanKind};
 use weft::{BuildOptions, Format, Platform};
 
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
 fn options(dir: &Path, entry: &str, prescan: bool) -> BuildOptions {
     let mut options = BuildOptions::new(dir.join(entry), dir.join("out.mjs"));
     options.cwd = dir.to_path_buf();
@@ -33,20 +26,6 @@ fn options(dir: &Path, entry: &str, prescan: bool) -> BuildOptions {
     options.format = Format::Esm;
     options.prescan = prescan;
     options
-}
-
-fn run_node(dir: &Path, script: &str) -> String {
-    let out = Command::new("node")
-        .arg(script)
-        .current_dir(dir)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "node {script} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Modules behind dead branches, shadowed `require`s and strings that only

@@ -4,15 +4,13 @@
 //! packages (pnpm layouts) bundled once by real path. Each case is a small
 //! project written to a temporary folder, bundled, and run under Node.
 
+mod support;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+use support::write_file as write;
 
 /// Bundles `main.mjs` in `dir` with `args` into `out.mjs` and runs it;
 /// returns its stdout, or panics with weft's or node's stderr.

@@ -654,12 +654,9 @@ fn esm_exports(out: &mut String, link: &Link, members: &[(swc_atoms::Atom, Ref)]
     let mut local = Vec::new();
     // An export of a CommonJS module's value is a read, not a binding:
     // `export` needs a binding, so the value is taken into one.
-    let reads: Vec<&(swc_atoms::Atom, Ref)> = members
+    let bases: Vec<swc_atoms::Atom> = members
         .iter()
         .filter(|(_, r)| matches!(r, Ref::CommonJs { .. }))
-        .collect();
-    let bases: Vec<swc_atoms::Atom> = reads
-        .iter()
         .map(|(name, _)| format!("{}_export", crate::graph::identifier_of(name)).into())
         .collect();
     let mut bindings = link.names.unused(&bases).into_iter();

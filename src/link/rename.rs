@@ -145,6 +145,10 @@ impl Names {
     /// Names nothing in the chunk uses, one per base name, for bindings the
     /// chunk's assembly adds.
     pub fn unused(&self, bases: &[Atom]) -> Vec<Atom> {
+        if bases.is_empty() {
+            // Spare the copy of every name in the chunk.
+            return Vec::new();
+        }
         let mut fresh = Fresh {
             taken: self.taken.clone(),
             suffixes: HashMap::new(),

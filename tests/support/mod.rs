@@ -131,6 +131,42 @@ pub fn run_weft(args: &[OsString], cwd: &Path) -> io::Result<Output> {
     run(&mut weft, WEFT_TIMEOUT)
 }
 
+/// Writes `contents` to `dir/rel`, creating parent folders.
+pub fn write_file(dir: &Path, rel: &str, contents: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, contents).unwrap();
+}
+
+/// Runs the weft binary under test with `args` in `dir`, without colors,
+/// and returns what it did, whatever its exit status.
+pub fn weft(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("failed to run the weft binary")
+}
+
+/// `node <script>` in `dir`: its stdout, or a panic with its stderr.
+pub fn node_stdout(dir: &Path, script: &str) -> String {
+    let out = node_command(Path::new(script))
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("could not run `node` (is Node.js installed and on PATH?): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "node {script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("node prints UTF-8")
+}
+
 /// Fails with a clear message, once, if Node cannot be run at all: without the
 /// oracle there is nothing to compare against.
 pub fn require_node() {
