@@ -129,6 +129,10 @@ struct BundleArgs {
     #[arg(long, value_name = "FILE")]
     metafile: Option<PathBuf>,
 
+    /// Keep only the modules and top-level statements the program can observe (on by default). Example: --tree-shaking=false
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    tree_shaking: bool,
+
     /// Discover imports by parsing alone, without the structural pre-scan (slower; for comparison). Example: --no-prescan
     #[arg(long)]
     no_prescan: bool,
@@ -251,6 +255,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.global_name = args.global_name;
     options.define = args.define;
     options.prescan = !args.no_prescan;
+    options.tree_shaking = args.tree_shaking;
     options.banner = args.banner;
     options.footer = args.footer;
     options.metafile = args.metafile;

@@ -89,6 +89,9 @@ pub struct BuildOptions {
     /// parsing it, so its dependencies load while it parses. Off, discovery
     /// waits for each parse.
     pub prescan: bool,
+    /// Leave out the modules and top-level statements the program cannot
+    /// observe. Off, every module reached is kept whole.
+    pub tree_shaking: bool,
     pub log_level: LogLevel,
     /// Relative entry and output paths are taken from here, and diagnostics
     /// name files relative to it.
@@ -115,6 +118,7 @@ impl BuildOptions {
             footer: None,
             metafile: None,
             prescan: true,
+            tree_shaking: true,
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             write: true,

@@ -191,6 +191,7 @@ fn check_variant(
             out_file: variant.out_file,
             weft_args,
             temp_files: &[],
+            output_texts: &[],
         },
         expected,
     )

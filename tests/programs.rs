@@ -19,7 +19,9 @@
 //! - `formats`: optional, a whitespace-separated subset of `esm cjs iife`
 //!   (default: all three),
 //! - `args`: optional, whitespace-separated extra arguments for every
-//!   `weft bundle` of the fixture (for example `--platform node`).
+//!   `weft bundle` of the fixture (for example `--platform node`),
+//! - `shaken`: optional, lines `present: TEXT` or `absent: TEXT` that every
+//!   bundle must (or must not) contain, for what tree shaking keeps.
 //!
 //! Each fixture is its own `#[test]` (listed in `fixture_tests!` below), and every
 //! test reports all of its failing formats at once. `every_fixture_is_listed`
@@ -77,6 +79,8 @@ fixture_tests! {
     top_level_await_imported,
     top_level_await_sibling_not_blocked,
     tree_shaking_keeps_side_effects,
+    tree_shaking_side_effects_field,
+    tree_shaking_unused_code,
     ts_enums_namespaces_type_elision,
     tsx_automatic_runtime_preact,
     tsx_automatic_runtime_react,
@@ -153,6 +157,9 @@ struct Fixture {
     formats: Vec<Format>,
     /// From the fixture's `args` file: passed to every `weft bundle`.
     extra_args: Vec<String>,
+    /// From the fixture's `shaken` file: texts every bundle must contain
+    /// (`true`) or must not (`false`).
+    output_texts: Vec<(bool, String)>,
 }
 
 fn programs_dir() -> PathBuf {
@@ -203,6 +210,23 @@ fn load_fixture(name: &str) -> Fixture {
         None => ALL_FORMATS.to_vec(),
     };
     let extra_args = read_words(&dir, "args").unwrap_or_default();
+    let output_texts = match fs::read_to_string(dir.join("shaken")) {
+        Ok(text) => text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                if let Some(text) = line.strip_prefix("present: ") {
+                    (true, text.to_string())
+                } else if let Some(text) = line.strip_prefix("absent: ") {
+                    (false, text.to_string())
+                } else {
+                    panic!("fixture `{name}`: `shaken` lines start with `present: ` or `absent: `, not {line:?}")
+                }
+            })
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => panic!("cannot read {}: {e}", dir.join("shaken").display()),
+    };
 
     Fixture {
         name: name.to_string(),
@@ -210,6 +234,7 @@ fn load_fixture(name: &str) -> Fixture {
         entry,
         formats,
         extra_args,
+        output_texts,
     }
 }
 
@@ -278,6 +303,7 @@ fn check_format(fixture: &Fixture, format: Format, expected: &str) -> Result<(),
             out_file: format.out_file(),
             weft_args,
             temp_files,
+            output_texts: &fixture.output_texts,
         },
         expected,
     )

@@ -32,6 +32,7 @@ use rewrite::{is_identifier_name, Rewriter};
 use runtime::Helpers;
 
 /// One module, printed.
+#[derive(Default)]
 struct Printed {
     /// Inline code, or for a wrapped module the definition of its
     /// initializer.
@@ -73,8 +74,8 @@ pub fn emit(
     // other formats put the CommonJS functions in a sloppy outer scope and
     // everything else in a strict inner one. Names the CommonJS code uses
     // from the inner scope are declared outside and assigned inside.
-    let split =
-        format != Format::Esm && graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs);
+    let live_modules = || graph.modules.iter().filter(|m| link.live.module(m.id));
+    let split = format != Format::Esm && live_modules().any(|m| m.kind == ModuleKind::CommonJs);
     let shared = if split {
         shared_names(graph, link)
     } else {
@@ -115,11 +116,8 @@ pub fn emit(
     let uses_require = printed.iter().any(|p| p.uses_require);
     let helpers = Helpers {
         namespace: !namespace_decls.is_empty(),
-        lazy: graph
-            .modules
-            .iter()
-            .any(|m| graph.wrapped[m.id.index()] && m.kind == ModuleKind::Esm),
-        commonjs: graph.modules.iter().any(|m| m.kind == ModuleKind::CommonJs),
+        lazy: live_modules().any(|m| graph.wrapped[m.id.index()] && m.kind == ModuleKind::Esm),
+        commonjs: live_modules().any(|m| m.kind == ModuleKind::CommonJs),
         default: printed.iter().any(|p| p.uses_default),
         require: uses_require,
         // An ES module on Node makes its own `require`.
@@ -155,7 +153,7 @@ pub fn emit(
     // `require()` in it, may call them.
     let mut commonjs = String::new();
     for (m, p) in graph.modules.iter().zip(&printed) {
-        if graph.wrapped[m.id.index()] {
+        if graph.wrapped[m.id.index()] && link.live.module(m.id) {
             if m.kind == ModuleKind::CommonJs && split {
                 commonjs.push_str(&p.code);
             } else {
@@ -165,7 +163,7 @@ pub fn emit(
     }
     for (m, p) in graph.modules.iter().zip(&printed) {
         let id = m.id.index();
-        if graph.lazy[id] {
+        if graph.lazy[id] || !link.live.module(m.id) {
             continue;
         }
         if graph.wrapped[id] {
@@ -288,7 +286,7 @@ pub fn emit(
 fn shared_names(graph: &ModuleGraph, link: &Link) -> BTreeSet<String> {
     let mut shared = BTreeSet::new();
     for m in &graph.modules {
-        if m.kind != ModuleKind::CommonJs {
+        if m.kind != ModuleKind::CommonJs || !link.live.module(m.id) {
             continue;
         }
         for r in &m.records {
@@ -380,6 +378,17 @@ fn print_module(
     mut ast: Module,
 ) -> Printed {
     let module = graph.module(id);
+    if !link.live.module(id) {
+        return Printed::default();
+    }
+    if link.live.parts[id.index()].contains(&false) {
+        ast.body = std::mem::take(&mut ast.body)
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| link.live.part(id, *index))
+            .map(|(_, item)| item)
+            .collect();
+    }
     let mut rewriter = Rewriter::new(graph, link, id);
     ast.visit_mut_with(&mut rewriter);
     let mut namespaces: Vec<ModuleId> = rewriter.namespaces.into_iter().collect();
@@ -436,7 +445,7 @@ fn print_module(
             if is_async { "async " } else { "" }
         );
         let mut called: Vec<ModuleId> = Vec::new();
-        for dep in static_deps.filter(|d| graph.wrapped[d.index()]) {
+        for dep in static_deps.filter(|d| graph.wrapped[d.index()] && link.live.module(*d)) {
             if called.contains(&dep) {
                 continue;
             }

@@ -178,6 +178,44 @@ pub struct Module {
     /// The syntax context of identifiers that refer to globals (no binding
     /// in the module), such as Node's `require`.
     pub unresolved: SyntaxContext,
+    /// What tree shaking knows of each top-level statement of an ES module,
+    /// indexed like `ast.body`. Empty for a CommonJS module, which is kept
+    /// whole.
+    pub parts: Vec<Part>,
+    /// Functions annotated `/* @__NO_SIDE_EFFECTS__ */`: calls to them are
+    /// pure.
+    pub pure_functions: Vec<Id>,
+}
+
+/// One top-level statement of an ES module, as tree shaking sees it.
+#[derive(Clone, Debug, Default)]
+pub struct Part {
+    /// Top-level bindings the statement declares. A statement that only
+    /// completes a declaration (the `name` fix-up of an anonymous default
+    /// export) declares the binding it completes, so that it is kept
+    /// exactly when the binding is.
+    pub declares: Vec<Id>,
+    /// Top-level bindings and import bindings the statement refers to.
+    pub uses: Vec<Id>,
+    /// `ns.name` reads of import bindings: when the binding is a namespace
+    /// import, only that export is used.
+    pub member_uses: Vec<(Id, Atom)>,
+    pub effects: Effects,
+    /// The `import()` and `require()` records of calls in the statement.
+    pub records: Vec<usize>,
+}
+
+/// Whether running a statement can be observed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Effects {
+    /// No: it only declares (or computes values nothing else sees).
+    #[default]
+    None,
+    /// Yes, or it cannot be told.
+    Always,
+    /// Only if one of these functions (a local binding or an import) is not
+    /// annotated `/* @__NO_SIDE_EFFECTS__ */`; the statement calls them.
+    UnlessCalls(Vec<Id>),
 }
 
 /// All modules of a build, indexed by [`ModuleId`], in execution order.

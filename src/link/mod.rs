@@ -5,6 +5,7 @@
 
 mod bindings;
 mod rename;
+mod shake;
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use crate::options::{BuildOptions, Format};
 
 pub use bindings::{CommonJsRead, ExportTables, Ref, Unresolved};
 pub use rename::Names;
+pub use shake::Liveness;
 
 /// The plan the emit stage follows.
 pub struct Link {
@@ -34,6 +36,8 @@ pub struct Link {
     /// finished, while modules that do not depend on them run on. Indexed
     /// by module.
     pub async_eval: Vec<bool>,
+    /// What tree shaking keeps.
+    pub live: Liveness,
 }
 
 pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnostics> {
@@ -121,6 +125,19 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         .zip(&async_eval)
         .map(|(w, a)| *w || *a)
         .collect();
+    let live = if options.tree_shaking {
+        let iife_global = options.format == Format::Iife && options.global_name.is_some();
+        shake::shake(
+            graph,
+            &tables,
+            &import_refs,
+            &wrapped,
+            options.format != Format::Iife || iife_global,
+            iife_global,
+        )
+    } else {
+        Liveness::everything(graph)
+    };
     let names = Names::assign(graph, &wrapped);
     Ok(Link {
         tables,
@@ -128,6 +145,7 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         names,
         async_init,
         async_eval,
+        live,
     })
 }
 

@@ -15,12 +15,15 @@ use swc_ecma_ast::*;
 use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
+use swc_common::comments::SingleThreadedComments;
+
 use crate::graph::{
     CommonJsExports, Exports, ImportBinding, ImportKind, ImportRecord, Imported, IndirectExport,
-    ModuleKind, Resolution,
+    ModuleKind, Part, Resolution,
 };
 
 use super::parse::expr_stmt;
+use super::parts;
 
 /// What the analysis learns; records are unresolved until the worker
 /// resolves them.
@@ -31,6 +34,8 @@ pub struct Analysis {
     pub symbols: Vec<Id>,
     pub reserved: Vec<Atom>,
     pub top_level_await: Option<Span>,
+    pub parts: Vec<Part>,
+    pub pure_functions: Vec<Id>,
 }
 
 /// Analyzes and normalizes `ast`. `stem` names the synthesized binding of
@@ -43,6 +48,7 @@ pub fn analyze(
     top_level_mark: Mark,
     unresolved_mark: Mark,
     defines: &[Define],
+    comments: &SingleThreadedComments,
 ) -> Analysis {
     let top_level = SyntaxContext::empty().apply_mark(top_level_mark);
     let unresolved = SyntaxContext::empty().apply_mark(unresolved_mark);
@@ -55,6 +61,7 @@ pub fn analyze(
     if kind == ModuleKind::CommonJs {
         return analyze_commonjs(ast, unresolved);
     }
+    let pure_functions = parts::pure_functions(&ast.body, comments);
     let mut a = Analyzer {
         records: Vec::new(),
         imports: Vec::new(),
@@ -104,6 +111,17 @@ pub fn analyze(
     let symbols = names.symbols;
     let mut reserved: Vec<Atom> = names.reserved.into_iter().collect();
     reserved.sort();
+    let parts = parts::parts(
+        &ast.body,
+        &parts::Context {
+            top_level,
+            unresolved,
+            synthesized: &synthesized,
+            import_locals: &import_locals,
+            comments,
+            records: &a.records,
+        },
+    );
 
     Analysis {
         records: a.records,
@@ -112,6 +130,8 @@ pub fn analyze(
         symbols,
         reserved,
         top_level_await,
+        parts,
+        pure_functions,
     }
 }
 
@@ -570,6 +590,8 @@ fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
         symbols: Vec::new(),
         reserved,
         top_level_await: None,
+        parts: Vec::new(),
+        pure_functions: Vec::new(),
     }
 }
 

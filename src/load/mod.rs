@@ -18,6 +18,7 @@
 
 mod analyze;
 pub mod parse;
+mod parts;
 mod resolve;
 
 use std::collections::HashMap;
@@ -495,6 +496,7 @@ impl Shared {
             parsed.top_level_mark,
             parsed.unresolved_mark,
             &self.defines,
+            &parsed.comments,
         );
         if kind == SourceKind::Json {
             // Node gives a JSON module no named exports, only `default`.
@@ -521,6 +523,8 @@ impl Shared {
             reserved: analysis.reserved,
             top_level_await: analysis.top_level_await,
             unresolved: swc_common::SyntaxContext::empty().apply_mark(parsed.unresolved_mark),
+            parts: analysis.parts,
+            pure_functions: analysis.pure_functions,
         })
     }
 

@@ -98,6 +98,8 @@ pub struct Parsed {
     pub file: Lrc<SourceFile>,
     pub unresolved_mark: Mark,
     pub top_level_mark: Mark,
+    /// The source's comments, for the annotations tree shaking reads.
+    pub comments: SingleThreadedComments,
 }
 
 /// Parses `source` (already read once) as the kind its extension says, as
@@ -272,6 +274,7 @@ pub fn parse(
         file,
         unresolved_mark,
         top_level_mark,
+        comments,
     })
 }
 

@@ -250,6 +250,8 @@ pub struct BundleCheck<'a> {
     /// Files written into the temporary directory before weft runs, as
     /// (name, contents).
     pub temp_files: &'a [(&'a str, &'a str)],
+    /// Texts the bundle must contain (`true`) or must not (`false`).
+    pub output_texts: &'a [(bool, String)],
 }
 
 /// Bundles a fixture one way into a temporary directory, runs the bundle under
@@ -292,6 +294,21 @@ pub fn check_bundle(check: &BundleCheck, expected: &str) -> Result<(), String> {
             check.out_file,
             indent(&truncate(&bundled.stderr))
         ));
+    }
+
+    let bundle = fs::read_to_string(&out_file)
+        .map_err(|e| format!("{header}\ncannot read {}: {e}\n", out_file.display()))?;
+    let wrong: Vec<String> = check
+        .output_texts
+        .iter()
+        .filter(|(present, text)| bundle.contains(text.as_str()) != *present)
+        .map(|(present, text)| {
+            let what = if *present { "lacks" } else { "contains" };
+            format!("the bundle {what} {text:?}")
+        })
+        .collect();
+    if !wrong.is_empty() {
+        return Err(format!("{header}\n{}\n", wrong.join("\n")));
     }
 
     let ran = run(
