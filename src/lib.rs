@@ -35,7 +35,7 @@ use swc_common::Globals;
 
 pub use depgraph::{dependency_graph, DependencyGraph};
 pub use diagnostics::{Diagnostic, Diagnostics, Location};
-pub use options::{BuildOptions, Format, LogLevel, OutputTarget, Platform};
+pub use options::{BuildOptions, Format, LogLevel, OutputTarget, Platform, Target};
 pub use timing::Timing;
 
 /// One file a build produced.
@@ -136,7 +136,7 @@ fn bundle(
                 let linking = Instant::now();
                 let link = link::link(&graph, &single)?;
                 let link_time = linking.elapsed();
-                let emitted = emit::emit(&graph, asts, &link, &single);
+                let emitted = emit::emit(&graph, asts, &link, &single, globals);
                 Ok::<_, Diagnostics>((emitted, link_time))
             })
             .expect("the link thread starts")

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use weft::{BuildOptions, Format, LogLevel, OutputTarget, Platform};
+use weft::{BuildOptions, Format, LogLevel, OutputTarget, Platform, Target};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -77,6 +77,13 @@ struct GraphArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Es2020,
+    Es2022,
+    Esnext,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormatArg {
     Text,
     Json,
@@ -128,6 +135,30 @@ struct BundleArgs {
     /// Write a JSON description of every input and output (esbuild's metafile shape) to FILE. Example: --metafile dist/meta.json
     #[arg(long, value_name = "FILE")]
     metafile: Option<PathBuf>,
+
+    /// Minify: --minify-whitespace, --minify-syntax and --minify-identifiers together. Example: --minify
+    #[arg(long)]
+    minify: bool,
+
+    /// Leave out whitespace and comments. Example: --minify-whitespace
+    #[arg(long)]
+    minify_whitespace: bool,
+
+    /// Rewrite code into shorter equivalent code (swc's compressor, module by module). Example: --minify-syntax
+    #[arg(long)]
+    minify_syntax: bool,
+
+    /// Give bindings short names: top-level names once for the whole bundle, the most used first; local names module by module. Example: --minify-identifiers
+    #[arg(long)]
+    minify_identifiers: bool,
+
+    /// With --minify-identifiers: keep the names of functions and classes, which their `name` property reports. Example: --minify --keep-names
+    #[arg(long)]
+    keep_names: bool,
+
+    /// The newest JavaScript the output may use in what weft writes (its helpers and minified forms): es2020, es2022 or esnext. Example: --target es2020
+    #[arg(long, value_enum, default_value_t = TargetArg::Esnext)]
+    target: TargetArg,
 
     /// Keep only the modules and top-level statements the program can observe (on by default). Example: --tree-shaking=false
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
@@ -256,6 +287,15 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.define = args.define;
     options.prescan = !args.no_prescan;
     options.tree_shaking = args.tree_shaking;
+    options.keep_names = args.keep_names;
+    options.target = match args.target {
+        TargetArg::Es2020 => Target::Es2020,
+        TargetArg::Es2022 => Target::Es2022,
+        TargetArg::Esnext => Target::EsNext,
+    };
+    options.minify_whitespace = args.minify || args.minify_whitespace;
+    options.minify_syntax = args.minify || args.minify_syntax;
+    options.minify_identifiers = args.minify || args.minify_identifiers;
     options.banner = args.banner;
     options.footer = args.footer;
     options.metafile = args.metafile;

@@ -38,6 +38,17 @@ pub enum Platform {
     Neutral,
 }
 
+/// The language version the output may use. weft does not lower the
+/// source's syntax; the target bounds what weft itself writes (its runtime
+/// helpers, and what the minifier produces).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    Es2020,
+    Es2022,
+    #[default]
+    EsNext,
+}
+
 /// Where the output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputTarget {
@@ -92,6 +103,15 @@ pub struct BuildOptions {
     /// Leave out the modules and top-level statements the program cannot
     /// observe. Off, every module reached is kept whole.
     pub tree_shaking: bool,
+    /// Minification, in esbuild's three parts: no whitespace or comments;
+    /// shorter syntax (swc's compressor); short names for bindings.
+    pub minify_whitespace: bool,
+    pub minify_syntax: bool,
+    pub minify_identifiers: bool,
+    /// With `minify_identifiers`: functions and classes keep the names
+    /// their `name` property reports.
+    pub keep_names: bool,
+    pub target: Target,
     pub log_level: LogLevel,
     /// Relative entry and output paths are taken from here, and diagnostics
     /// name files relative to it.
@@ -119,6 +139,11 @@ impl BuildOptions {
             metafile: None,
             prescan: true,
             tree_shaking: true,
+            minify_whitespace: false,
+            minify_syntax: false,
+            minify_identifiers: false,
+            keep_names: false,
+            target: Target::default(),
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             write: true,

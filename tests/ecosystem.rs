@@ -77,6 +77,16 @@ const VARIANTS: &[Variant] = &[
         out_file: "out.cjs",
         args: &["--format", "cjs"],
     },
+    Variant {
+        name: "esm-minify",
+        out_file: "out.mjs",
+        args: &["--format", "esm", "--minify"],
+    },
+    Variant {
+        name: "cjs-minify",
+        out_file: "out.cjs",
+        args: &["--format", "cjs", "--minify"],
+    },
 ];
 
 /// The programs run under Node, so packages resolve with Node's conditions

@@ -20,6 +20,9 @@
 //!   (default: all three),
 //! - `args`: optional, whitespace-separated extra arguments for every
 //!   `weft bundle` of the fixture (for example `--platform node`),
+//! - `minify`: optional, the arguments of the minified run instead of
+//!   `--minify` (every fixture is also bundled minified), with `#` lines
+//!   saying why,
 //! - `shaken`: optional, lines `present: TEXT` or `absent: TEXT` that every
 //!   bundle must (or must not) contain, for what tree shaking keeps.
 //!
@@ -160,6 +163,9 @@ struct Fixture {
     /// From the fixture's `shaken` file: texts every bundle must contain
     /// (`true`) or must not (`false`).
     output_texts: Vec<(bool, String)>,
+    /// The arguments of the minified run: `--minify`, or what the
+    /// fixture's `minify` file says (lines starting with `#` explain why).
+    minify_args: Vec<String>,
 }
 
 fn programs_dir() -> PathBuf {
@@ -228,6 +234,16 @@ fn load_fixture(name: &str) -> Fixture {
         Err(e) => panic!("cannot read {}: {e}", dir.join("shaken").display()),
     };
 
+    let minify_args = match fs::read_to_string(dir.join("minify")) {
+        Ok(text) => text
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(|line| line.split_whitespace().map(str::to_string))
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => vec!["--minify".to_string()],
+        Err(e) => panic!("cannot read {}: {e}", dir.join("minify").display()),
+    };
+
     Fixture {
         name: name.to_string(),
         dir,
@@ -235,6 +251,7 @@ fn load_fixture(name: &str) -> Fixture {
         formats,
         extra_args,
         output_texts,
+        minify_args,
     }
 }
 
@@ -258,9 +275,10 @@ fn run_program(name: &str) {
     let failures: Vec<String> = fixture
         .formats
         .iter()
-        .filter_map(|&format| check_format(&fixture, format, &expected).err())
+        .flat_map(|&format| [(format, false), (format, true)])
+        .filter_map(|(format, minify)| check_format(&fixture, format, minify, &expected).err())
         .collect();
-    support::report_failures(&fixture.name, fixture.formats.len(), failures);
+    support::report_failures(&fixture.name, fixture.formats.len() * 2, failures);
 }
 
 fn expected_stdout(fixture: &Fixture) -> String {
@@ -283,7 +301,12 @@ fn expected_stdout(fixture: &Fixture) -> String {
 
 /// Bundles the fixture in one format, runs the bundle under Node and compares.
 /// The error is a readable report of what went wrong.
-fn check_format(fixture: &Fixture, format: Format, expected: &str) -> Result<(), String> {
+fn check_format(
+    fixture: &Fixture,
+    format: Format,
+    minify: bool,
+    expected: &str,
+) -> Result<(), String> {
     // Pin CommonJS semantics for out.js whatever the ancestors of the temp dir
     // say, and turn off Node's ES-module syntax detection, which would
     // otherwise quietly run an iife that leaked `import`/`export` as ESM.
@@ -293,11 +316,17 @@ fn check_format(fixture: &Fixture, format: Format, expected: &str) -> Result<(),
     };
     let mut weft_args = vec!["--format".to_string(), format.name().to_string()];
     weft_args.extend(fixture.extra_args.iter().cloned());
+    let variant = if minify {
+        weft_args.extend(fixture.minify_args.iter().cloned());
+        format!("{}-minify", format.name())
+    } else {
+        format.name().to_string()
+    };
 
     support::check_bundle(
         &BundleCheck {
             fixture: &fixture.name,
-            variant: format.name(),
+            variant: &variant,
             entry: &fixture.entry,
             cwd: &fixture.dir,
             out_file: format.out_file(),

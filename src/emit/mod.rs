@@ -3,6 +3,7 @@
 //! execution order, with the runtime helpers it uses, inside the format's
 //! wrapper.
 
+mod minify;
 mod rewrite;
 mod runtime;
 pub mod write;
@@ -13,8 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::unbounded;
-use swc_common::sync::Lrc;
-use swc_common::{SourceMap, DUMMY_SP};
+use swc_common::{Globals, DUMMY_SP, GLOBALS};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::text_writer::JsWriter;
 use swc_ecma_codegen::{Config, Emitter};
@@ -23,11 +23,14 @@ use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
 
 use crate::diagnostics::display_path;
-use crate::graph::{ImportKind, ModuleGraph, ModuleId, ModuleKind, Resolution};
+use crate::graph::{
+    ImportKind, Module as GraphModule, ModuleGraph, ModuleId, ModuleKind, Resolution,
+};
 use crate::link::{CommonJsRead, Link, Ref};
-use crate::options::{BuildOptions, Format, Platform};
+use crate::options::{BuildOptions, Format, Platform, Target};
 use crate::timing::StageTime;
 
+use minify::Minify;
 use rewrite::{is_identifier_name, Rewriter};
 use runtime::Helpers;
 
@@ -66,6 +69,7 @@ pub fn emit(
     asts: Vec<Module>,
     link: &Link,
     options: &BuildOptions,
+    globals: &Globals,
 ) -> Emitted {
     let started = Instant::now();
     let format = options.format;
@@ -82,7 +86,7 @@ pub fn emit(
         BTreeSet::new()
     };
     let printing = Instant::now();
-    let (printed, printing_busy) = print_modules(graph, asts, link, options, &shared);
+    let (printed, printing_busy) = print_modules(graph, asts, link, options, &shared, globals);
     let printing_wall = printing.elapsed();
     let entry = graph.entries[0];
     let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
@@ -327,7 +331,9 @@ fn print_modules(
     link: &Link,
     options: &BuildOptions,
     shared: &BTreeSet<String>,
+    globals: &Globals,
 ) -> (Vec<Printed>, Duration) {
+    let style = &Style::new(options);
     let count = asts.len();
     let threads = options.thread_count().min(count).max(1);
     let (work, work_queue) = unbounded();
@@ -344,8 +350,17 @@ fn print_modules(
                 scope.spawn(move || {
                     let started = Instant::now();
                     for (index, ast) in work_queue.iter() {
-                        let printed =
-                            print_module(graph, link, options, shared, ModuleId(index as u32), ast);
+                        let printed = GLOBALS.set(globals, || {
+                            print_module(
+                                graph,
+                                link,
+                                options,
+                                style,
+                                shared,
+                                ModuleId(index as u32),
+                                ast,
+                            )
+                        });
                         let _ = done.send((index, printed));
                     }
                     started.elapsed()
@@ -373,6 +388,7 @@ fn print_module(
     graph: &ModuleGraph,
     link: &Link,
     options: &BuildOptions,
+    style: &Style,
     shared: &BTreeSet<String>,
     id: ModuleId,
     mut ast: Module,
@@ -407,28 +423,32 @@ fn print_module(
 
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
-        let text = print(&module.cm, body);
+        let text = print(module, link, style, body, false);
         if !text.is_empty() {
-            let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+            if !style.whitespace {
+                let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+            }
             code.push_str(&text);
         }
         return printed;
     };
 
-    let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+    if !style.whitespace {
+        let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+    }
     if module.kind == ModuleKind::CommonJs {
         // `this` at a CommonJS module's top level is `module.exports`.
         let _ = writeln!(
             code,
             "var {init} = __commonJS(function (exports, module) {{"
         );
-        code.push_str(&print(&module.cm, body));
+        code.push_str(&print(module, link, style, body, true));
         code.push_str("});\n");
         return printed;
     }
 
     let (hoisted, inner) = split_wrapped(body);
-    code.push_str(&print(&module.cm, hoisted));
+    code.push_str(&print(module, link, style, hoisted, false));
     let static_deps = module
         .records
         .iter()
@@ -489,7 +509,7 @@ fn print_module(
             "});\n"
         }
     };
-    code.push_str(&print(&module.cm, inner));
+    code.push_str(&print(module, link, style, inner, false));
     code.push_str(close);
     printed
 }
@@ -566,36 +586,100 @@ fn assignment(left: AssignTarget, right: Box<Expr>) -> ModuleItem {
     }))
 }
 
-/// Prints module items with swc's code generator.
-fn print(cm: &Lrc<SourceMap>, body: Vec<ModuleItem>) -> String {
+/// How modules are printed.
+struct Style {
+    minify: Minify,
+    whitespace: bool,
+    target: EsVersion,
+}
+
+impl Style {
+    fn new(options: &BuildOptions) -> Style {
+        let target = match options.target {
+            Target::Es2020 => EsVersion::Es2020,
+            Target::Es2022 => EsVersion::Es2022,
+            Target::EsNext => EsVersion::EsNext,
+        };
+        Style {
+            minify: Minify {
+                syntax: options.minify_syntax,
+                identifiers: options.minify_identifiers,
+                keep_names: options.keep_names,
+                target,
+            },
+            whitespace: options.minify_whitespace,
+            target,
+        }
+    }
+}
+
+/// Prints module items of `module` with swc's code generator, minified as
+/// `style` says. `script`: the items are a CommonJS module's function body.
+fn print(
+    module: &GraphModule,
+    link: &Link,
+    style: &Style,
+    body: Vec<ModuleItem>,
+    script: bool,
+) -> String {
     if body.is_empty() {
         return String::new();
     }
-    let mut program = Program::Module(Module {
-        span: DUMMY_SP,
-        body,
-        shebang: None,
-    });
+    let cm = &module.cm;
+    let mut program = if script {
+        Program::Script(Script {
+            span: DUMMY_SP,
+            body: body
+                .into_iter()
+                .map(|item| match item {
+                    ModuleItem::Stmt(s) => s,
+                    ModuleItem::ModuleDecl(_) => {
+                        unreachable!("a CommonJS module has no declarations")
+                    }
+                })
+                .collect(),
+            shebang: None,
+        })
+    } else {
+        Program::Module(Module {
+            span: DUMMY_SP,
+            body,
+            shebang: None,
+        })
+    };
+    if style.minify.any() {
+        let top_level = module
+            .symbols
+            .iter()
+            .filter_map(|id| link.names.symbols.get(id).cloned())
+            .collect();
+        program = style.minify.run(program, module, cm, top_level);
+    }
     // Rewriting and the transforms leave out parentheses the printed code
     // needs (an IIFE statement, a sequence in a call); the fixer puts them
     // back.
     program.mutate(fixer(None));
-    let Program::Module(module) = program else {
-        unreachable!("a module stays a module")
-    };
     let mut buf = Vec::new();
     {
         let mut emitter = Emitter {
-            cfg: Config::default(),
+            cfg: Config::default()
+                .with_minify(style.whitespace)
+                .with_target(style.target),
             cm: cm.clone(),
             comments: None,
             wr: JsWriter::new(cm.clone(), "\n", &mut buf, None),
         };
-        emitter
-            .emit_module(&module)
-            .expect("writing to a Vec cannot fail");
+        match &program {
+            Program::Module(m) => emitter.emit_module(m),
+            Program::Script(s) => emitter.emit_script(s),
+        }
+        .expect("writing to a Vec cannot fail");
     }
-    String::from_utf8(buf).expect("the code generator writes UTF-8")
+    let mut text = String::from_utf8(buf).expect("the code generator writes UTF-8");
+    if style.whitespace && !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// The namespace objects the chunk uses, and the ones their members use,

@@ -57,13 +57,19 @@ impl<'a> Rewriter<'a> {
         }
     }
 
+    /// A name of the chunk outside this module. To the module it is a free
+    /// name, which the minifier neither renames nor lets a local take.
+    fn ident(&self, sym: Atom) -> Ident {
+        Ident::new(sym, DUMMY_SP, self.graph.module(self.module).unresolved)
+    }
+
     /// `init_x()` or `require_x()`: runs wrapped module `target` if it has
     /// not run; for a CommonJS module, its value is `module.exports`.
     fn init_call(&self, target: ModuleId) -> Expr {
         let init = self.link.names.inits[target.index()]
             .clone()
             .expect("wrapped modules have initializers");
-        call(Expr::Ident(ident(init)), vec![])
+        call(Expr::Ident(self.ident(init)), vec![])
     }
 
     /// What `require('x')` of a bundled module gives: a CommonJS module's
@@ -92,29 +98,27 @@ impl<'a> Rewriter<'a> {
             // `export { x as "module.exports" }`: what `require` returns,
             // read through the namespace (which CommonJS code can reach).
             self.namespaces.insert(target);
-            let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
+            let ns = Expr::Ident(self.ident(self.link.names.namespaces[target.index()].clone()));
             member(ns, &"module.exports".into())
         } else if self.link.tables.adds_es_module_flag(self.graph, target) {
             self.required_namespaces.insert(target);
-            Expr::Ident(ident(
-                self.link.names.required_namespaces[target.index()].clone(),
-            ))
+            Expr::Ident(self.ident(self.link.names.required_namespaces[target.index()].clone()))
         } else {
             self.namespaces.insert(target);
-            Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()))
+            Expr::Ident(self.ident(self.link.names.namespaces[target.index()].clone()))
         };
         Some(sequence(self.init_call(target), value))
     }
 
     fn ref_expr(&mut self, r: &Ref) -> Expr {
         match r {
-            Ref::Symbol(id) => Expr::Ident(ident(self.link.names.symbols[id].clone())),
+            Ref::Symbol(id) => Expr::Ident(self.ident(self.link.names.symbols[id].clone())),
             Ref::Namespace(target) => {
                 self.namespaces.insert(*target);
-                Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()))
+                Expr::Ident(self.ident(self.link.names.namespaces[target.index()].clone()))
             }
             Ref::External { specifier, name } => {
-                let object = Expr::Ident(ident(self.link.names.external(specifier).clone()));
+                let object = Expr::Ident(self.ident(self.link.names.external(specifier).clone()));
                 match name {
                     None => object,
                     Some(name) => member(object, name),
@@ -126,7 +130,7 @@ impl<'a> Rewriter<'a> {
                     CommonJsRead::Exports => exports,
                     CommonJsRead::TranspiledDefault => {
                         self.uses_default = true;
-                        call(Expr::Ident(ident("__default".into())), vec![exports])
+                        call(Expr::Ident(self.ident("__default".into())), vec![exports])
                     }
                     CommonJsRead::Member(name) => member(exports, name),
                 }
@@ -164,9 +168,9 @@ impl<'a> Rewriter<'a> {
             return None;
         };
         self.namespaces.insert(target);
-        let ns = Expr::Ident(ident(self.link.names.namespaces[target.index()].clone()));
+        let ns = Expr::Ident(self.ident(self.link.names.namespaces[target.index()].clone()));
         let resolved = call(
-            member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
+            member(Expr::Ident(self.ident("Promise".into())), &"resolve".into()),
             vec![],
         );
         let value = match &self.link.names.inits[target.index()] {
@@ -174,15 +178,15 @@ impl<'a> Rewriter<'a> {
             // Evaluated asynchronously: wait for its promise.
             Some(init) if self.link.async_eval[target.index()] => {
                 let started = call(
-                    member(Expr::Ident(ident("Promise".into())), &"resolve".into()),
-                    vec![Expr::Ident(ident(init.clone()))],
+                    member(Expr::Ident(self.ident("Promise".into())), &"resolve".into()),
+                    vec![Expr::Ident(self.ident(init.clone()))],
                 );
                 return Some(call(member(started, &"then".into()), vec![arrow(ns)]));
             }
             Some(init) if self.link.async_init[target.index()] => {
                 let started = call(
                     member(resolved, &"then".into()),
-                    vec![arrow(call(Expr::Ident(ident(init.clone())), vec![]))],
+                    vec![arrow(call(Expr::Ident(self.ident(init.clone())), vec![]))],
                 );
                 return Some(call(member(started, &"then".into()), vec![arrow(ns)]));
             }
@@ -289,13 +293,16 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_ident(&mut self, i: &mut Ident) {
         if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
+            // Final names are unique in the chunk, so every top-level
+            // binding can share the top-level context, as the minifier
+            // expects of the bindings it must keep.
             i.sym = name.clone();
+            i.ctxt = self.graph.module(self.module).top_level;
         } else if i.ctxt == self.graph.module(self.module).unresolved {
             match &*i.sym {
                 // Node's `require`: the chunk's `__require`.
                 "require" => {
                     i.sym = "__require".into();
-                    i.ctxt = SyntaxContext::empty();
                     self.uses_require = true;
                 }
                 "__filename" | "__dirname" => self.uses_filename = true,
@@ -353,10 +360,6 @@ impl VisitMut for Rewriter<'_> {
         }
         p.visit_mut_children_with(self);
     }
-}
-
-pub fn ident(sym: Atom) -> Ident {
-    Ident::new(sym, DUMMY_SP, SyntaxContext::empty())
 }
 
 fn num(value: f64) -> Expr {

@@ -185,6 +185,14 @@ pub struct Module {
     /// Functions annotated `/* @__NO_SIDE_EFFECTS__ */`: calls to them are
     /// pure.
     pub pure_functions: Vec<Id>,
+    /// How often each top-level symbol and import binding is written, for
+    /// giving the most used names the shortest ones when minifying.
+    pub use_counts: Vec<(Id, u32)>,
+    /// Top-level bindings whose function or class takes its `name` from
+    /// them, which `--keep-names` does not shorten.
+    pub named_bindings: Vec<Id>,
+    /// The syntax context of the module's top-level bindings.
+    pub top_level: SyntaxContext,
 }
 
 /// One top-level statement of an ES module, as tree shaking sees it.

@@ -138,7 +138,10 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
     } else {
         Liveness::everything(graph)
     };
-    let names = Names::assign(graph, &wrapped);
+    let mut names = Names::assign(graph, &wrapped);
+    if options.minify_identifiers {
+        names.shorten(graph, &import_refs, &live, options.keep_names);
+    }
     Ok(Link {
         tables,
         import_refs,

@@ -11,6 +11,8 @@ use swc_ecma_ast::Id;
 
 use crate::graph::{identifier_of, ModuleGraph, ModuleKind, Resolution};
 
+use super::{Liveness, Ref};
+
 /// Names the emitted runtime uses, and globals that output code relies on.
 const ALWAYS_RESERVED: &[&str] = &[
     "__esm",
@@ -142,6 +144,131 @@ impl Names {
         }
     }
 
+    /// Gives every name of the chunk the shortest name free, the most used
+    /// first (`--minify-identifiers`). Names stay unique in the chunk and
+    /// keep clear of the globals and nested names the code mentions.
+    pub fn shorten(
+        &mut self,
+        graph: &ModuleGraph,
+        import_refs: &HashMap<Id, Ref>,
+        live: &Liveness,
+        keep_names: bool,
+    ) {
+        // Each name of the chunk, with how often the output writes it.
+        enum Slot {
+            Symbol(Id),
+            Namespace(usize),
+            Init(usize),
+            Required(usize),
+            External(usize),
+        }
+        let mut counts: HashMap<Id, u32> = HashMap::new();
+        let mut namespace_counts = vec![0u32; graph.modules.len()];
+        let mut init_counts = vec![0u32; graph.modules.len()];
+        let mut external_counts = vec![0u32; self.externals.len()];
+        for m in &graph.modules {
+            for (id, n) in &m.use_counts {
+                match import_refs.get(id) {
+                    Some(Ref::Symbol(target)) => *counts.entry(target.clone()).or_default() += n,
+                    Some(Ref::Namespace(t)) => namespace_counts[t.index()] += n,
+                    Some(Ref::CommonJs { module, .. }) => init_counts[module.index()] += n,
+                    Some(Ref::External { specifier, .. }) => {
+                        if let Some(i) = self.externals.iter().position(|(s, _)| s == specifier) {
+                            external_counts[i] += n;
+                        }
+                    }
+                    None => *counts.entry(id.clone()).or_default() += n,
+                }
+            }
+            for r in &m.records {
+                if let Resolution::Module(t) = r.resolution {
+                    init_counts[t.index()] += 1;
+                }
+            }
+        }
+        let mut slots: Vec<(u32, Slot)> = Vec::new();
+        // Bindings nothing keeps are named last.
+        let mut dead = Vec::new();
+        for m in &graph.modules {
+            let kept: HashSet<&Id> = m
+                .parts
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| live.part(m.id, *index))
+                .flat_map(|(_, part)| &part.declares)
+                .collect();
+            for id in &m.symbols {
+                if !live.module(m.id) || !(kept.contains(id) || m.parts.is_empty()) {
+                    dead.push((0, Slot::Symbol(id.clone())));
+                    continue;
+                }
+                let n = counts.get(id).copied().unwrap_or(0);
+                slots.push((n, Slot::Symbol(id.clone())));
+            }
+            let i = m.id.index();
+            slots.push((namespace_counts[i] + 1, Slot::Namespace(i)));
+            if self.inits[i].is_some() {
+                slots.push((init_counts[i] + 1, Slot::Init(i)));
+            }
+            if !self.required_namespaces[i].is_empty() {
+                slots.push((1, Slot::Required(i)));
+            }
+        }
+        for (i, n) in external_counts.iter().enumerate() {
+            slots.push((n + 1, Slot::External(i)));
+        }
+        // Most used first; ties in execution order, so names are stable.
+        slots.sort_by_key(|slot| std::cmp::Reverse(slot.0));
+        slots.extend(dead);
+
+        let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
+        for m in &graph.modules {
+            taken.extend(m.reserved.iter().cloned());
+        }
+        // Names that stay as they are.
+        if keep_names {
+            let named: HashSet<&Id> = graph
+                .modules
+                .iter()
+                .flat_map(|m| &m.named_bindings)
+                .collect();
+            slots.retain(|(_, slot)| match slot {
+                Slot::Symbol(id) if named.contains(id) => {
+                    taken.insert(self.symbols[id].clone());
+                    false
+                }
+                _ => true,
+            });
+        }
+        let mut next = 0usize;
+        let mut short = || loop {
+            let name = Atom::from(short_name(next));
+            next += 1;
+            if !taken.contains(&name) && !is_reserved_word(&name) {
+                return name;
+            }
+        };
+        for (_, slot) in slots {
+            let name = short();
+            match slot {
+                Slot::Symbol(id) => {
+                    self.symbols.insert(id, name);
+                }
+                Slot::Namespace(i) => self.namespaces[i] = name,
+                Slot::Init(i) => self.inits[i] = Some(name),
+                Slot::Required(i) => self.required_namespaces[i] = name,
+                Slot::External(i) => self.externals[i].1 = name,
+            }
+        }
+        self.taken = taken;
+        self.taken.extend(self.symbols.values().cloned());
+        self.taken.extend(self.namespaces.iter().cloned());
+        self.taken.extend(self.inits.iter().flatten().cloned());
+        self.taken.extend(self.required_namespaces.iter().cloned());
+        self.taken
+            .extend(self.externals.iter().map(|(_, n)| n.clone()));
+    }
+
     /// Names nothing in the chunk uses, one per base name, for bindings the
     /// chunk's assembly adds.
     pub fn unused(&self, bases: &[Atom]) -> Vec<Atom> {
@@ -166,6 +293,74 @@ impl Names {
     }
 }
 
+/// The `index`th shortest identifier: `a`…`z`, `A`…`Z`, `_`, `$`, then
+/// two characters, and so on.
+fn short_name(mut index: usize) -> String {
+    const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+    const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789";
+    let mut name = String::new();
+    name.push(FIRST[index % FIRST.len()] as char);
+    index /= FIRST.len();
+    while index > 0 {
+        index -= 1;
+        name.push(REST[index % REST.len()] as char);
+        index /= REST.len();
+    }
+    name
+}
+
+/// Words that cannot name a binding in strict code.
+fn is_reserved_word(name: &str) -> bool {
+    matches!(
+        name,
+        "do" | "if"
+            | "in"
+            | "for"
+            | "let"
+            | "new"
+            | "try"
+            | "var"
+            | "case"
+            | "else"
+            | "enum"
+            | "null"
+            | "this"
+            | "true"
+            | "void"
+            | "with"
+            | "await"
+            | "break"
+            | "catch"
+            | "class"
+            | "const"
+            | "false"
+            | "super"
+            | "throw"
+            | "while"
+            | "yield"
+            | "delete"
+            | "export"
+            | "import"
+            | "public"
+            | "return"
+            | "static"
+            | "switch"
+            | "typeof"
+            | "default"
+            | "extends"
+            | "finally"
+            | "package"
+            | "private"
+            | "continue"
+            | "debugger"
+            | "function"
+            | "interface"
+            | "protected"
+            | "implements"
+            | "instanceof"
+    )
+}
+
 struct Fresh {
     taken: HashSet<Atom>,
     /// The last suffix tried for a base name, so that a name declared in
@@ -186,5 +381,21 @@ impl Fresh {
                 return candidate;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn short_names_are_distinct_and_grow() {
+        let names: Vec<String> = (0..10_000).map(short_name).collect();
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        assert_eq!(names[0], "a");
+        assert_eq!(names[53], "$");
+        assert_eq!(names[54].len(), 2);
+        assert!(names.windows(2).all(|w| w[0].len() <= w[1].len()));
     }
 }

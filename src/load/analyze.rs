@@ -36,6 +36,8 @@ pub struct Analysis {
     pub top_level_await: Option<Span>,
     pub parts: Vec<Part>,
     pub pure_functions: Vec<Id>,
+    pub use_counts: Vec<(Id, u32)>,
+    pub named_bindings: Vec<Id>,
 }
 
 /// Analyzes and normalizes `ast`. `stem` names the synthesized binding of
@@ -106,9 +108,12 @@ pub fn analyze(
         seen: HashSet::new(),
         symbols: Vec::new(),
         reserved: HashSet::new(),
+        counts: HashMap::new(),
     };
     ast.visit_with(&mut names);
     let symbols = names.symbols;
+    let mut use_counts: Vec<(Id, u32)> = names.counts.into_iter().collect();
+    use_counts.sort_unstable();
     let mut reserved: Vec<Atom> = names.reserved.into_iter().collect();
     reserved.sort();
     let parts = parts::parts(
@@ -130,8 +135,10 @@ pub fn analyze(
         symbols,
         reserved,
         top_level_await,
+        named_bindings: parts::named_bindings(&ast.body),
         parts,
         pure_functions,
+        use_counts,
     }
 }
 
@@ -592,6 +599,8 @@ fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
         top_level_await: None,
         parts: Vec::new(),
         pure_functions: Vec::new(),
+        use_counts: Vec::new(),
+        named_bindings: Vec::new(),
     }
 }
 
@@ -879,11 +888,19 @@ struct Names<'a> {
     seen: HashSet<Id>,
     symbols: Vec<Id>,
     reserved: HashSet<Atom>,
+    /// How often each top-level symbol and import binding is written.
+    counts: HashMap<Id, u32>,
 }
 
 impl Visit for Names<'_> {
     fn visit_ident(&mut self, ident: &Ident) {
         let id = ident.to_id();
+        if ident.ctxt == self.top_level
+            || self.synthesized.contains(&id)
+            || self.import_locals.contains(&id)
+        {
+            *self.counts.entry(id.clone()).or_default() += 1;
+        }
         if ident.ctxt == self.top_level || self.synthesized.contains(&id) {
             if !self.import_locals.contains(&id) && self.seen.insert(id.clone()) {
                 self.symbols.push(id);

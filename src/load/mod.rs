@@ -41,6 +41,7 @@ use crate::timing::{Spans, Stage, Timing};
 use analyze::Define;
 pub use analyze::{import_call, str_atom};
 pub use parse::SourceKind;
+pub use parts::declared;
 use resolve::{FileFacts, ModuleResolver, Resolved};
 
 /// The modules of a build, indexed by id, and the entries' ids.
@@ -525,6 +526,9 @@ impl Shared {
             unresolved: swc_common::SyntaxContext::empty().apply_mark(parsed.unresolved_mark),
             parts: analysis.parts,
             pure_functions: analysis.pure_functions,
+            use_counts: analysis.use_counts,
+            named_bindings: analysis.named_bindings,
+            top_level: swc_common::SyntaxContext::empty().apply_mark(parsed.top_level_mark),
         })
     }
 

@@ -150,6 +150,38 @@ pub fn pure_functions(body: &[ModuleItem], comments: &SingleThreadedComments) ->
     found
 }
 
+/// Top-level bindings whose value's `name` property is the binding's own
+/// name: declared functions and classes, and variables initialized with an
+/// anonymous function, arrow or class. `--keep-names` keeps them.
+pub fn named_bindings(body: &[ModuleItem]) -> Vec<Id> {
+    let mut found = Vec::new();
+    for item in body {
+        let Some(stmt) = item.as_stmt() else { continue };
+        match stmt {
+            Stmt::Decl(Decl::Fn(f)) => found.push(f.ident.to_id()),
+            Stmt::Decl(Decl::Class(c)) => found.push(c.ident.to_id()),
+            Stmt::Decl(Decl::Var(v)) => {
+                for d in &v.decls {
+                    let (Pat::Ident(name), Some(init)) = (&d.name, &d.init) else {
+                        continue;
+                    };
+                    let anonymous = match &**init {
+                        Expr::Fn(f) => f.ident.is_none(),
+                        Expr::Class(c) => c.ident.is_none(),
+                        Expr::Arrow(_) => true,
+                        _ => false,
+                    };
+                    if anonymous {
+                        found.push(name.to_id());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Whether a block comment just before `pos` says `#__FLAG__` or `@__FLAG__`.
 fn has_annotation(comments: &SingleThreadedComments, pos: BytePos, flag: &str) -> bool {
     let Some(leading) = comments.get_leading(pos) else {
@@ -167,7 +199,8 @@ fn has_annotation(comments: &SingleThreadedComments, pos: BytePos, flag: &str) -
     })
 }
 
-fn declared(stmt: &Stmt) -> Vec<Id> {
+/// The top-level bindings a top-level statement declares.
+pub fn declared(stmt: &Stmt) -> Vec<Id> {
     match stmt {
         Stmt::Decl(Decl::Fn(f)) => vec![f.ident.to_id()],
         Stmt::Decl(Decl::Class(c)) => vec![c.ident.to_id()],
