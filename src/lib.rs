@@ -35,7 +35,7 @@ use swc_common::Globals;
 
 pub use depgraph::{dependency_graph, DependencyGraph};
 pub use diagnostics::{Diagnostic, Diagnostics, Location};
-pub use options::{BuildOptions, Format, LogLevel, OutputTarget, Platform, Target};
+pub use options::{BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, Target};
 pub use timing::Timing;
 
 /// One file a build produced.
@@ -71,8 +71,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
         match bundle(options, entry, &path, &globals, metafile.as_mut()) {
-            Ok((contents, inputs, timing)) => {
-                output.files.push(OutputFile { path, contents });
+            Ok((files, inputs, timing)) => {
+                output.files.extend(files);
                 output.inputs.extend(inputs);
                 output.timing.merge(&timing);
             }
@@ -112,7 +112,7 @@ fn bundle(
     output: &std::path::Path,
     globals: &Globals,
     metafile: Option<&mut metafile::Metafile>,
-) -> Result<(String, Vec<PathBuf>, Timing), Diagnostics> {
+) -> Result<(Vec<OutputFile>, Vec<PathBuf>, Timing), Diagnostics> {
     let single = BuildOptions {
         entries: vec![entry.to_path_buf()],
         ..options.clone()
@@ -148,5 +148,17 @@ fn bundle(
     if let Some(metafile) = metafile {
         metafile.add(&graph, &emitted, output, emitted.code.len(), &options.cwd);
     }
-    Ok((emitted.code, inputs, timing))
+    let mut files = vec![OutputFile {
+        path: output.to_path_buf(),
+        contents: emitted.code,
+    }];
+    if let Some(legal) = emitted.legal_file {
+        let mut path = output.as_os_str().to_owned();
+        path.push(".LEGAL.txt");
+        files.push(OutputFile {
+            path: path.into(),
+            contents: legal,
+        });
+    }
+    Ok((files, inputs, timing))
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use weft::{BuildOptions, Format, LogLevel, OutputTarget, Platform, Target};
+use weft::{BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, Target};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -74,6 +74,14 @@ struct GraphArgs {
 
     #[command(flatten)]
     resolve: ResolveArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LegalCommentsArg {
+    None,
+    Inline,
+    Eof,
+    External,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -155,6 +163,10 @@ struct BundleArgs {
     /// With --minify-identifiers: keep the names of functions and classes, which their `name` property reports. Example: --minify --keep-names
     #[arg(long)]
     keep_names: bool,
+
+    /// Where legal comments (/*! … */, @license, @preserve) go: none, inline (before each file's code), eof (end of the bundle) or external (BUNDLE.LEGAL.txt). Example: --legal-comments external
+    #[arg(long, value_enum, default_value_t = LegalCommentsArg::Eof)]
+    legal_comments: LegalCommentsArg,
 
     /// The newest JavaScript the output may use in what weft writes (its helpers and minified forms): es2020, es2022 or esnext. Example: --target es2020
     #[arg(long, value_enum, default_value_t = TargetArg::Esnext)]
@@ -288,6 +300,12 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.prescan = !args.no_prescan;
     options.tree_shaking = args.tree_shaking;
     options.keep_names = args.keep_names;
+    options.legal_comments = match args.legal_comments {
+        LegalCommentsArg::None => LegalComments::None,
+        LegalCommentsArg::Inline => LegalComments::Inline,
+        LegalCommentsArg::Eof => LegalComments::Eof,
+        LegalCommentsArg::External => LegalComments::External,
+    };
     options.target = match args.target {
         TargetArg::Es2020 => Target::Es2020,
         TargetArg::Es2022 => Target::Es2022,

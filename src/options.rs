@@ -49,6 +49,20 @@ pub enum Target {
     EsNext,
 }
 
+/// Where the legal comments of the bundled files go.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LegalComments {
+    /// Left out.
+    None,
+    /// Each file's before its code.
+    Inline,
+    /// All of them at the end of the bundle, each once.
+    #[default]
+    Eof,
+    /// In `<bundle>.LEGAL.txt` next to the bundle, each once.
+    External,
+}
+
 /// Where the output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputTarget {
@@ -112,6 +126,7 @@ pub struct BuildOptions {
     /// their `name` property reports.
     pub keep_names: bool,
     pub target: Target,
+    pub legal_comments: LegalComments,
     pub log_level: LogLevel,
     /// Relative entry and output paths are taken from here, and diagnostics
     /// name files relative to it.
@@ -144,6 +159,7 @@ impl BuildOptions {
             minify_identifiers: false,
             keep_names: false,
             target: Target::default(),
+            legal_comments: LegalComments::default(),
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             write: true,

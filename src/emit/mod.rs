@@ -27,7 +27,7 @@ use crate::graph::{
     ImportKind, Module as GraphModule, ModuleGraph, ModuleId, ModuleKind, Resolution,
 };
 use crate::link::{CommonJsRead, Link, Ref};
-use crate::options::{BuildOptions, Format, Platform, Target};
+use crate::options::{BuildOptions, Format, LegalComments, Platform, Target};
 use crate::timing::StageTime;
 
 use minify::Minify;
@@ -61,6 +61,9 @@ pub struct Emitted {
     pub module_bytes: Vec<usize>,
     /// The names the chunk exports (esm output).
     pub exports: Vec<String>,
+    /// With `--legal-comments external`: the text of `<bundle>.LEGAL.txt`,
+    /// if any file has legal comments.
+    pub legal_file: Option<String>,
 }
 
 /// Prints the chunk of `graph`.
@@ -85,6 +88,9 @@ pub fn emit(
     } else {
         BTreeSet::new()
     };
+    let hashbang = asts
+        .get(graph.entries[0].index())
+        .and_then(|ast| ast.shebang.clone());
     let printing = Instant::now();
     let (printed, printing_busy) = print_modules(graph, asts, link, options, &shared, globals);
     let printing_wall = printing.elapsed();
@@ -221,6 +227,9 @@ pub fn emit(
     }
 
     let mut out = String::new();
+    if let Some(hashbang) = hashbang {
+        let _ = writeln!(out, "#!{hashbang}");
+    }
     if let Some(banner) = &options.banner {
         out.push_str(banner);
         out.push('\n');
@@ -260,6 +269,28 @@ pub fn emit(
     if format == Format::Iife {
         out.push_str("})();\n");
     }
+    // Legal comments of the modules the chunk keeps, each once.
+    let mut legal = String::new();
+    if matches!(
+        options.legal_comments,
+        LegalComments::Eof | LegalComments::External
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        for m in live_modules() {
+            for comment in &m.legal_comments {
+                if seen.insert(comment.as_str()) {
+                    legal.push_str(comment);
+                    legal.push('\n');
+                }
+            }
+        }
+    }
+    let legal_file = if options.legal_comments == LegalComments::External {
+        Some(legal).filter(|text| !text.is_empty())
+    } else {
+        out.push_str(&legal);
+        None
+    };
     if let Some(footer) = &options.footer {
         out.push_str(footer);
         out.push('\n');
@@ -281,6 +312,7 @@ pub fn emit(
         },
         module_bytes: printed.iter().map(|p| p.code.len()).collect(),
         exports,
+        legal_file,
     }
 }
 
@@ -420,6 +452,12 @@ fn print_module(
         uses_filename: rewriter.uses_filename,
     };
     let code = &mut printed.code;
+    if options.legal_comments == LegalComments::Inline {
+        for comment in &module.legal_comments {
+            code.push_str(comment);
+            code.push('\n');
+        }
+    }
 
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
@@ -812,9 +850,10 @@ fn global_assignment_target(name: &str) -> String {
     if parts.len() == 1 {
         return format!("var {name}");
     }
-    let mut target = format!("(globalThis.{} ||= {{}})", parts[0]);
+    // `a = a || {}` rather than `a ||= {}`, which is ES2021.
+    let mut target = format!("(globalThis.{0} = globalThis.{0} || {{}})", parts[0]);
     for part in &parts[1..parts.len() - 1] {
-        target = format!("({target}.{part} ||= {{}})");
+        target = format!("({target}.{part} = {target}.{part} || {{}})");
     }
     format!("{target}.{}", parts[parts.len() - 1])
 }

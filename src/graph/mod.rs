@@ -191,6 +191,9 @@ pub struct Module {
     /// Top-level bindings whose function or class takes its `name` from
     /// them, which `--keep-names` does not shorten.
     pub named_bindings: Vec<Id>,
+    /// The module's legal comments (`/*! … */`, `@license`, `@preserve`),
+    /// as written.
+    pub legal_comments: Vec<String>,
     /// The syntax context of the module's top-level bindings.
     pub top_level: SyntaxContext,
 }

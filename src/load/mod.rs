@@ -528,6 +528,7 @@ impl Shared {
             pure_functions: analysis.pure_functions,
             use_counts: analysis.use_counts,
             named_bindings: analysis.named_bindings,
+            legal_comments: parse::legal_comments(&parsed.comments),
             top_level: swc_common::SyntaxContext::empty().apply_mark(parsed.top_level_mark),
         })
     }

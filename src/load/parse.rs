@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use oxc_resolver::ModuleType;
-use swc_common::comments::SingleThreadedComments;
+use swc_common::comments::{CommentKind, SingleThreadedComments};
 use swc_common::sync::Lrc;
 use swc_common::{FileName, Mark, SourceFile, SourceMap, Span, Spanned, DUMMY_SP};
 use swc_ecma_ast::{
@@ -276,6 +276,31 @@ pub fn parse(
         top_level_mark,
         comments,
     })
+}
+
+/// The source's legal comments, as written, in source order: block comments
+/// that start with `!` or mention `@license` or `@preserve`, and line
+/// comments that start with `!` or mention them.
+pub fn legal_comments(comments: &SingleThreadedComments) -> Vec<String> {
+    let (leading, trailing) = comments.borrow_all();
+    let mut found: Vec<(swc_common::BytePos, String)> = leading
+        .values()
+        .chain(trailing.values())
+        .flatten()
+        .filter(|c| {
+            c.text.starts_with('!') || c.text.contains("@license") || c.text.contains("@preserve")
+        })
+        .map(|c| {
+            let text = match c.kind {
+                CommentKind::Block => format!("/*{}*/", c.text),
+                CommentKind::Line => format!("//{}", c.text),
+            };
+            (c.span.lo, text)
+        })
+        .collect();
+    found.sort();
+    found.dedup_by(|a, b| a.1 == b.1);
+    found.into_iter().map(|(_, text)| text).collect()
 }
 
 fn jsx_options(jsx: &JsxSettings) -> JsxOptions {
