@@ -379,6 +379,33 @@ fn many_modules_bundle_identically_with_any_thread_count() {
         );
         outputs.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
         assert_same_bytes(&outputs);
+
+        // Minified, names are given once for the chunk and locals module by
+        // module: the same bytes too (one format is enough; the minifier
+        // sees the same modules in each).
+        if format != "esm" {
+            continue;
+        }
+        let mut minified = Vec::new();
+        for (run, threads) in THREADS.iter().enumerate() {
+            let outfile = format!("min-{format}-{run}-t{threads}.js");
+            weft(
+                dir,
+                &[
+                    "bundle",
+                    "main.js",
+                    "--format",
+                    format,
+                    "--minify",
+                    "--threads",
+                    threads,
+                    "-o",
+                    &outfile,
+                ],
+            );
+            minified.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
+        }
+        assert_same_bytes(&minified);
     }
 
     let expected = node(dir, "main.js");
@@ -388,6 +415,11 @@ fn many_modules_bundle_identically_with_any_thread_count() {
     );
     let bundled = node(dir, "out-esm-0-t1.js");
     assert_eq!(bundled, expected, "the bundle prints something else");
+    let bundled = node(dir, "min-esm-0-t1.js");
+    assert_eq!(
+        bundled, expected,
+        "the minified bundle prints something else"
+    );
 }
 
 #[test]
