@@ -35,7 +35,9 @@ use swc_common::Globals;
 
 pub use depgraph::{dependency_graph, DependencyGraph};
 pub use diagnostics::{Diagnostic, Diagnostics, Location};
-pub use options::{BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, Target};
+pub use options::{
+    BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, SourceMaps, Target,
+};
 pub use timing::Timing;
 
 /// One file a build produced.
@@ -136,7 +138,7 @@ fn bundle(
                 let linking = Instant::now();
                 let link = link::link(&graph, &single)?;
                 let link_time = linking.elapsed();
-                let emitted = emit::emit(&graph, asts, &link, &single, globals);
+                let emitted = emit::emit(&graph, asts, &link, &single, globals, output);
                 Ok::<_, Diagnostics>((emitted, link_time))
             })
             .expect("the link thread starts")
@@ -152,6 +154,14 @@ fn bundle(
         path: output.to_path_buf(),
         contents: emitted.code,
     }];
+    if let Some(map) = emitted.map_file {
+        let mut path = output.as_os_str().to_owned();
+        path.push(".map");
+        files.push(OutputFile {
+            path: path.into(),
+            contents: map,
+        });
+    }
     if let Some(legal) = emitted.legal_file {
         let mut path = output.as_os_str().to_owned();
         path.push(".LEGAL.txt");

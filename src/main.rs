@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use weft::{BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, Target};
+use weft::{
+    BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, SourceMaps, Target,
+};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -74,6 +76,13 @@ struct GraphArgs {
 
     #[command(flatten)]
     resolve: ResolveArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SourceMapArg {
+    Linked,
+    Inline,
+    External,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -163,6 +172,14 @@ struct BundleArgs {
     /// With --minify-identifiers: keep the names of functions and classes, which their `name` property reports. Example: --minify --keep-names
     #[arg(long)]
     keep_names: bool,
+
+    /// Write a source map: linked (BUNDLE.map and a sourceMappingURL comment; what --sourcemap alone means), inline (a data: URL in the bundle) or external (BUNDLE.map, no comment). Example: --sourcemap
+    #[arg(long, value_enum, value_name = "KIND", num_args = 0..=1, require_equals = true, default_missing_value = "linked")]
+    sourcemap: Option<SourceMapArg>,
+
+    /// Whether the source map carries the original sources (sourcesContent). Example: --sources-content=false
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    sources_content: bool,
 
     /// Where legal comments (/*! … */, @license, @preserve) go: none, inline (before each file's code), eof (end of the bundle) or external (BUNDLE.LEGAL.txt). Example: --legal-comments external
     #[arg(long, value_enum, default_value_t = LegalCommentsArg::Eof)]
@@ -300,6 +317,13 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.prescan = !args.no_prescan;
     options.tree_shaking = args.tree_shaking;
     options.keep_names = args.keep_names;
+    options.source_maps = match args.sourcemap {
+        None => SourceMaps::None,
+        Some(SourceMapArg::Linked) => SourceMaps::Linked,
+        Some(SourceMapArg::Inline) => SourceMaps::Inline,
+        Some(SourceMapArg::External) => SourceMaps::External,
+    };
+    options.sources_content = args.sources_content;
     options.legal_comments = match args.legal_comments {
         LegalCommentsArg::None => LegalComments::None,
         LegalCommentsArg::Inline => LegalComments::Inline,

@@ -20,7 +20,7 @@ use crate::graph::{ImportKind, ModuleGraph, ModuleKind, Resolution};
 
 /// `path` relative to `base` (both absolute), with `..` where it lies
 /// outside, and `/` separators.
-fn relative_path(path: &Path, base: &Path) -> String {
+pub fn relative_path(path: &Path, base: &Path) -> String {
     let path: Vec<_> = path.components().collect();
     let base: Vec<_> = base.components().collect();
     let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();

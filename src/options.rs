@@ -63,6 +63,19 @@ pub enum LegalComments {
     External,
 }
 
+/// Whether and how the bundle gets a source map.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceMaps {
+    #[default]
+    None,
+    /// `<bundle>.map`, named by a `//# sourceMappingURL` comment.
+    Linked,
+    /// In the bundle, as a `data:` URL.
+    Inline,
+    /// `<bundle>.map`, with no comment in the bundle.
+    External,
+}
+
 /// Where the output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputTarget {
@@ -127,6 +140,9 @@ pub struct BuildOptions {
     pub keep_names: bool,
     pub target: Target,
     pub legal_comments: LegalComments,
+    pub source_maps: SourceMaps,
+    /// Whether source maps carry the original sources (`sourcesContent`).
+    pub sources_content: bool,
     pub log_level: LogLevel,
     /// Relative entry and output paths are taken from here, and diagnostics
     /// name files relative to it.
@@ -160,6 +176,8 @@ impl BuildOptions {
             keep_names: false,
             target: Target::default(),
             legal_comments: LegalComments::default(),
+            source_maps: SourceMaps::default(),
+            sources_content: true,
             log_level: LogLevel::default(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             write: true,

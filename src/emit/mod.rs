@@ -10,10 +10,11 @@ pub mod write;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::unbounded;
+use swc_common::source_map::SourceMapGenConfig;
 use swc_common::{Globals, DUMMY_SP, GLOBALS};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::text_writer::JsWriter;
@@ -21,13 +22,14 @@ use swc_ecma_codegen::{Config, Emitter};
 use swc_ecma_transforms_base::fixer::fixer;
 use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
+use swc_sourcemap::SourceMap as SourceMapPiece;
 
 use crate::diagnostics::display_path;
 use crate::graph::{
     ImportKind, Module as GraphModule, ModuleGraph, ModuleId, ModuleKind, Resolution,
 };
 use crate::link::{CommonJsRead, Link, Ref};
-use crate::options::{BuildOptions, Format, LegalComments, Platform, Target};
+use crate::options::{BuildOptions, Format, LegalComments, Platform, SourceMaps, Target};
 use crate::timing::StageTime;
 
 use minify::Minify;
@@ -47,6 +49,23 @@ struct Printed {
     uses_require: bool,
     uses_default: bool,
     uses_filename: bool,
+    /// The source maps of the printed pieces, each with the line of `code`
+    /// it starts on.
+    maps: Vec<(u32, SourceMapPiece)>,
+}
+
+impl Printed {
+    /// Appends a printed piece, which starts on a line of its own.
+    fn push(&mut self, (text, map): (String, Option<SourceMapPiece>)) {
+        if let Some(map) = map {
+            self.maps.push((line_count(&self.code), map));
+        }
+        self.code.push_str(&text);
+    }
+}
+
+fn line_count(text: &str) -> u32 {
+    text.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
 /// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
@@ -64,6 +83,8 @@ pub struct Emitted {
     /// With `--legal-comments external`: the text of `<bundle>.LEGAL.txt`,
     /// if any file has legal comments.
     pub legal_file: Option<String>,
+    /// With `--sourcemap` (linked or external): the text of `<bundle>.map`.
+    pub map_file: Option<String>,
 }
 
 /// Prints the chunk of `graph`.
@@ -73,6 +94,7 @@ pub fn emit(
     link: &Link,
     options: &BuildOptions,
     globals: &Globals,
+    output: &Path,
 ) -> Emitted {
     let started = Instant::now();
     let format = options.format;
@@ -92,7 +114,8 @@ pub fn emit(
         .get(graph.entries[0].index())
         .and_then(|ast| ast.shebang.clone());
     let printing = Instant::now();
-    let (printed, printing_busy) = print_modules(graph, asts, link, options, &shared, globals);
+    let (printed, printing_busy) =
+        print_modules(graph, asts, link, options, &shared, globals, output);
     let printing_wall = printing.elapsed();
     let entry = graph.entries[0];
     let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
@@ -162,11 +185,16 @@ pub fn emit(
     // Initializers are defined first: eager code, and any `import()` or
     // `require()` in it, may call them.
     let mut commonjs = String::new();
+    // Where each module's code goes: in `commonjs` or `inner`, at which
+    // byte. The source map is joined from these.
+    let mut placed: Vec<(bool, usize, usize)> = Vec::new();
     for (m, p) in graph.modules.iter().zip(&printed) {
         if graph.wrapped[m.id.index()] && link.live.module(m.id) {
             if m.kind == ModuleKind::CommonJs && split {
+                placed.push((true, commonjs.len(), m.id.index()));
                 commonjs.push_str(&p.code);
             } else {
+                placed.push((false, inner.len(), m.id.index()));
                 inner.push_str(&p.code);
             }
         }
@@ -183,6 +211,7 @@ pub fn emit(
                 .expect("wrapped modules have initializers");
             let _ = writeln!(inner, "{init}();");
         } else {
+            placed.push((false, inner.len(), id));
             inner.push_str(&p.code);
         }
     }
@@ -249,11 +278,13 @@ pub fn emit(
         out.push_str("\"use strict\";\n");
     }
     out.push_str(&helpers.code());
+    let (commonjs_base, inner_base);
     if split {
         if !shared.is_empty() {
             let names: Vec<&str> = shared.iter().map(|n| n.as_str()).collect();
             let _ = writeln!(out, "var {};", names.join(", "));
         }
+        commonjs_base = out.len();
         out.push_str(&commonjs);
         let result = if format == Format::Iife && options.global_name.is_some() {
             "return "
@@ -261,9 +292,12 @@ pub fn emit(
             ""
         };
         let _ = writeln!(out, "{result}(() => {{\n\"use strict\";");
+        inner_base = out.len();
         out.push_str(&inner);
         out.push_str("})();\n");
     } else {
+        commonjs_base = out.len();
+        inner_base = out.len();
         out.push_str(&inner);
     }
     if format == Format::Iife {
@@ -295,6 +329,45 @@ pub fn emit(
         out.push_str(footer);
         out.push('\n');
     }
+    let map = (options.source_maps != SourceMaps::None).then(|| {
+        let mut pieces: Vec<(usize, usize)> = placed
+            .iter()
+            .map(|&(in_commonjs, at, module)| {
+                let base = if in_commonjs {
+                    commonjs_base
+                } else {
+                    inner_base
+                };
+                (base + at, module)
+            })
+            .collect();
+        pieces.sort_unstable();
+        join_maps(&out, &pieces, &printed, output)
+    });
+    if let Some(map) = &map {
+        let file = output
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match options.source_maps {
+            SourceMaps::Linked => {
+                let _ = writeln!(out, "//# sourceMappingURL={file}.map");
+            }
+            SourceMaps::Inline => {
+                let _ = writeln!(
+                    out,
+                    "//# sourceMappingURL=data:application/json;base64,{}",
+                    base64(map.as_bytes())
+                );
+            }
+            SourceMaps::External | SourceMaps::None => {}
+        }
+    }
+    let map_file = map.filter(|_| {
+        matches!(
+            options.source_maps,
+            SourceMaps::Linked | SourceMaps::External
+        )
+    });
     let wall = started.elapsed();
     let exports = match format {
         Format::Esm if entry_is_commonjs => vec!["default".to_string()],
@@ -313,7 +386,73 @@ pub fn emit(
         module_bytes: printed.iter().map(|p| p.code.len()).collect(),
         exports,
         legal_file,
+        map_file,
     }
+}
+
+/// Joins the modules' source maps into the chunk's: `pieces` are where
+/// each module's code starts in `code` (in order), and each module's maps
+/// move down by the lines before it.
+fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output: &Path) -> String {
+    let file = output.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut builder = swc_sourcemap::SourceMapBuilder::new(file.map(Into::into));
+    let mut line = 0u32;
+    let mut scanned = 0usize;
+    for &(at, module) in pieces {
+        line += line_count(&code[scanned..at]);
+        scanned = at;
+        for (offset, map) in &printed[module].maps {
+            let sources: Vec<u32> = map
+                .sources()
+                .enumerate()
+                .map(|(i, source)| {
+                    let id = builder.add_source(source.clone());
+                    if let Some(contents) = map.get_source_contents(i as u32) {
+                        builder.set_source_contents(id, Some(contents.clone()));
+                    }
+                    id
+                })
+                .collect();
+            for token in map.tokens() {
+                let raw = token.get_raw_token();
+                let source = sources.get(raw.src_id as usize).copied();
+                builder.add_raw(
+                    raw.dst_line + line + offset,
+                    raw.dst_col,
+                    raw.src_line,
+                    raw.src_col,
+                    source,
+                    None,
+                    false,
+                );
+            }
+        }
+    }
+    let mut json = Vec::new();
+    builder
+        .into_sourcemap()
+        .to_writer(&mut json)
+        .expect("writing to a Vec cannot fail");
+    String::from_utf8(json).expect("a source map is JSON")
+}
+
+/// Standard base64 with padding, for a `data:` URL.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (chunk[0] as u32) << 16
+            | (chunk.get(1).copied().unwrap_or(0) as u32) << 8
+            | chunk.get(2).copied().unwrap_or(0) as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// The bindings of the strict scope that CommonJS code refers to: the
@@ -364,8 +503,9 @@ fn print_modules(
     options: &BuildOptions,
     shared: &BTreeSet<String>,
     globals: &Globals,
+    output: &Path,
 ) -> (Vec<Printed>, Duration) {
-    let style = &Style::new(options);
+    let style = &Style::new(options, output);
     let count = asts.len();
     let threads = options.thread_count().min(count).max(1);
     let (work, work_queue) = unbounded();
@@ -450,43 +590,51 @@ fn print_module(
         uses_require: rewriter.uses_require,
         uses_default: rewriter.uses_default,
         uses_filename: rewriter.uses_filename,
+        maps: Vec::new(),
     };
-    let code = &mut printed.code;
     if options.legal_comments == LegalComments::Inline {
         for comment in &module.legal_comments {
-            code.push_str(comment);
-            code.push('\n');
+            printed.code.push_str(comment);
+            printed.code.push('\n');
         }
     }
 
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
-        let text = print(module, link, style, body, false);
-        if !text.is_empty() {
+        let piece = print(module, link, style, body, false);
+        if !piece.0.is_empty() {
             if !style.whitespace {
-                let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+                let _ = writeln!(
+                    printed.code,
+                    "// {}",
+                    comment_path(&module.path, &options.cwd)
+                );
             }
-            code.push_str(&text);
+            printed.push(piece);
         }
         return printed;
     };
 
     if !style.whitespace {
-        let _ = writeln!(code, "// {}", comment_path(&module.path, &options.cwd));
+        let _ = writeln!(
+            printed.code,
+            "// {}",
+            comment_path(&module.path, &options.cwd)
+        );
     }
     if module.kind == ModuleKind::CommonJs {
         // `this` at a CommonJS module's top level is `module.exports`.
         let _ = writeln!(
-            code,
+            printed.code,
             "var {init} = __commonJS(function (exports, module) {{"
         );
-        code.push_str(&print(module, link, style, body, true));
-        code.push_str("});\n");
+        printed.push(print(module, link, style, body, true));
+        printed.code.push_str("});\n");
         return printed;
     }
 
     let (hoisted, inner) = split_wrapped(body);
-    code.push_str(&print(module, link, style, hoisted, false));
+    printed.push(print(module, link, style, hoisted, false));
     let static_deps = module
         .records
         .iter()
@@ -497,7 +645,7 @@ fn print_module(
     let close = if graph.wrapped[id.index()] {
         let is_async = link.async_init[id.index()];
         let _ = writeln!(
-            code,
+            printed.code,
             "{} = __esm({}() => {{",
             declaration(init, shared),
             if is_async { "async " } else { "" }
@@ -514,7 +662,7 @@ fn print_module(
                 ""
             };
             let _ = writeln!(
-                code,
+                printed.code,
                 "{wait}{}();",
                 link.names.inits[dep.index()]
                     .as_ref()
@@ -535,11 +683,15 @@ fn print_module(
             }
         }
         if waits.is_empty() {
-            let _ = writeln!(code, "{} = (async () => {{", declaration(init, shared));
+            let _ = writeln!(
+                printed.code,
+                "{} = (async () => {{",
+                declaration(init, shared)
+            );
             "})();\n"
         } else {
             let _ = writeln!(
-                code,
+                printed.code,
                 "{} = Promise.all([{}]).then(async () => {{",
                 declaration(init, shared),
                 waits.join(", ")
@@ -547,8 +699,8 @@ fn print_module(
             "});\n"
         }
     };
-    code.push_str(&print(module, link, style, inner, false));
-    code.push_str(close);
+    printed.push(print(module, link, style, inner, false));
+    printed.code.push_str(close);
     printed
 }
 
@@ -629,10 +781,14 @@ struct Style {
     minify: Minify,
     whitespace: bool,
     target: EsVersion,
+    /// With source maps: the folder of the map file, which the map's
+    /// `sources` are relative to.
+    map_dir: Option<PathBuf>,
+    sources_content: bool,
 }
 
 impl Style {
-    fn new(options: &BuildOptions) -> Style {
+    fn new(options: &BuildOptions, output: &Path) -> Style {
         let target = match options.target {
             Target::Es2020 => EsVersion::Es2020,
             Target::Es2022 => EsVersion::Es2022,
@@ -647,6 +803,9 @@ impl Style {
             },
             whitespace: options.minify_whitespace,
             target,
+            map_dir: (options.source_maps != SourceMaps::None)
+                .then(|| output.parent().map(Path::to_path_buf).unwrap_or_default()),
+            sources_content: options.sources_content,
         }
     }
 }
@@ -659,9 +818,9 @@ fn print(
     style: &Style,
     body: Vec<ModuleItem>,
     script: bool,
-) -> String {
+) -> (String, Option<SourceMapPiece>) {
     if body.is_empty() {
-        return String::new();
+        return (String::new(), None);
     }
     let cm = &module.cm;
     let mut program = if script {
@@ -698,6 +857,7 @@ fn print(
     // back.
     program.mutate(fixer(None));
     let mut buf = Vec::new();
+    let mut mappings = Vec::new();
     {
         let mut emitter = Emitter {
             cfg: Config::default()
@@ -705,7 +865,12 @@ fn print(
                 .with_target(style.target),
             cm: cm.clone(),
             comments: None,
-            wr: JsWriter::new(cm.clone(), "\n", &mut buf, None),
+            wr: JsWriter::new(
+                cm.clone(),
+                "\n",
+                &mut buf,
+                style.map_dir.is_some().then_some(&mut mappings),
+            ),
         };
         match &program {
             Program::Module(m) => emitter.emit_module(m),
@@ -717,7 +882,37 @@ fn print(
     if style.whitespace && !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    text
+    let map = style.map_dir.as_ref().map(|dir| {
+        cm.build_source_map(
+            &mappings,
+            None,
+            MapSource {
+                source: crate::metafile::relative_path(&module.path, dir),
+                contents: style.sources_content,
+            },
+        )
+    });
+    (text, map)
+}
+
+/// How a module's piece of the source map names its file.
+struct MapSource {
+    source: String,
+    contents: bool,
+}
+
+impl SourceMapGenConfig for MapSource {
+    fn file_name_to_source(&self, _: &swc_common::FileName) -> String {
+        self.source.clone()
+    }
+
+    fn inline_sources_content(&self, _: &swc_common::FileName) -> bool {
+        self.contents
+    }
+
+    fn ignore_list(&self, _: &swc_common::FileName) -> bool {
+        false
+    }
 }
 
 /// The namespace objects the chunk uses, and the ones their members use,
