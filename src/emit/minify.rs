@@ -47,6 +47,9 @@ impl Minify {
                 ecma: self.target,
                 // Reading a property may run a getter.
                 pure_getters: PureGetterOption::Bool(false),
+                // One pass: on ten copies of three.js a second pass saves
+                // 0.08% of the size for 5% more build time.
+                passes: 1,
                 keep_fnames: self.keep_names,
                 keep_classnames: self.keep_names,
                 ..Default::default()
