@@ -154,21 +154,19 @@ fn bundle(
         path: output.to_path_buf(),
         contents: emitted.code,
     }];
-    if let Some(map) = emitted.map_file {
-        let mut path = output.as_os_str().to_owned();
-        path.push(".map");
-        files.push(OutputFile {
-            path: path.into(),
-            contents: map,
-        });
-    }
-    if let Some(legal) = emitted.legal_file {
-        let mut path = output.as_os_str().to_owned();
-        path.push(".LEGAL.txt");
-        files.push(OutputFile {
-            path: path.into(),
-            contents: legal,
-        });
+    // The source map and the legal comments sit next to the bundle.
+    for (suffix, contents) in [
+        (".map", emitted.map_file),
+        (".LEGAL.txt", emitted.legal_file),
+    ] {
+        if let Some(contents) = contents {
+            let mut path = output.as_os_str().to_owned();
+            path.push(suffix);
+            files.push(OutputFile {
+                path: path.into(),
+                contents,
+            });
+        }
     }
     Ok((files, inputs, timing))
 }

@@ -344,40 +344,26 @@ fn many_modules_bundle_identically_with_any_thread_count() {
     let dir = tmp.path();
     generate_program(dir);
 
+    // Bundles into `outfile` with `extra` flags: the file name and bytes.
+    let bundle = |format: &str, outfile: String, extra: &[&str]| {
+        let mut args = vec!["bundle", "main.js", "--format", format, "-o", &outfile];
+        args.extend(extra);
+        weft(dir, &args);
+        let bytes = fs::read(dir.join(&outfile)).unwrap();
+        (outfile, bytes)
+    };
     for format in FORMATS {
-        let mut outputs = Vec::new();
-        for (run, threads) in THREADS.iter().enumerate() {
-            let outfile = format!("out-{format}-{run}-t{threads}.js");
-            weft(
-                dir,
-                &[
-                    "bundle",
-                    "main.js",
-                    "--format",
-                    format,
-                    "--threads",
-                    threads,
-                    "-o",
-                    &outfile,
-                ],
-            );
-            outputs.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
-        }
+        let mut outputs: Vec<_> = THREADS
+            .iter()
+            .enumerate()
+            .map(|(run, threads)| {
+                let outfile = format!("out-{format}-{run}-t{threads}.js");
+                bundle(format, outfile, &["--threads", threads])
+            })
+            .collect();
         // Discovery by parsing alone finds the same graph.
         let outfile = format!("out-{format}-no-prescan.js");
-        weft(
-            dir,
-            &[
-                "bundle",
-                "main.js",
-                "--format",
-                format,
-                "--no-prescan",
-                "-o",
-                &outfile,
-            ],
-        );
-        outputs.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
+        outputs.push(bundle(format, outfile, &["--no-prescan"]));
         assert_same_bytes(&outputs);
 
         // Minified, names are given once for the chunk and locals module by
@@ -386,25 +372,14 @@ fn many_modules_bundle_identically_with_any_thread_count() {
         if format != "esm" {
             continue;
         }
-        let mut minified = Vec::new();
-        for (run, threads) in THREADS.iter().enumerate() {
-            let outfile = format!("min-{format}-{run}-t{threads}.js");
-            weft(
-                dir,
-                &[
-                    "bundle",
-                    "main.js",
-                    "--format",
-                    format,
-                    "--minify",
-                    "--threads",
-                    threads,
-                    "-o",
-                    &outfile,
-                ],
-            );
-            minified.push((outfile.clone(), fs::read(dir.join(&outfile)).unwrap()));
-        }
+        let minified: Vec<_> = THREADS
+            .iter()
+            .enumerate()
+            .map(|(run, threads)| {
+                let outfile = format!("min-{format}-{run}-t{threads}.js");
+                bundle(format, outfile, &["--minify", "--threads", threads])
+            })
+            .collect();
         assert_same_bytes(&minified);
     }
 

@@ -6,7 +6,7 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::{node_stdout as node, weft, write_file as write};
+use support::{node_stdout as node, weft_ok, write_file as write};
 
 fn legal_project(dir: &Path) {
     write(dir, "package.json", "{\"type\":\"module\"}\n");
@@ -28,17 +28,19 @@ const LEGAL: [&str; 3] = [
     "//! a legal line comment",
 ];
 
+/// Bundles `main.js` into `out.mjs` with `args`: the bundle's text.
 fn bundle(dir: &Path, args: &[&str]) -> String {
     let mut all = vec!["bundle", "main.js", "-o", "out.mjs"];
     all.extend(args);
-    let out = weft(dir, &all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(node(dir, "out.mjs"), "lib\n", "{args:?}");
+    weft_ok(dir, &all);
     fs::read_to_string(dir.join("out.mjs")).unwrap()
+}
+
+/// [`bundle`], and the bundle prints what `lib.js` gives.
+fn bundle_lib(dir: &Path, args: &[&str]) -> String {
+    let out = bundle(dir, args);
+    assert_eq!(node(dir, "out.mjs"), "lib\n", "{args:?}");
+    out
 }
 
 #[test]
@@ -49,7 +51,7 @@ fn legal_comments_go_where_asked() {
 
     // eof, the default, also when minified: at the end, each once.
     for args in [&[][..], &["--minify"][..], &["--legal-comments", "eof"][..]] {
-        let out = bundle(dir, args);
+        let out = bundle_lib(dir, args);
         for text in LEGAL {
             assert_eq!(out.matches(text).count(), 1, "{args:?}: {text} in\n{out}");
             let code = out.find("console.log").unwrap();
@@ -61,10 +63,10 @@ fn legal_comments_go_where_asked() {
         assert!(!out.contains("an ordinary comment"), "{out}");
     }
 
-    let out = bundle(dir, &["--legal-comments", "none"]);
+    let out = bundle_lib(dir, &["--legal-comments", "none"]);
     assert!(LEGAL.iter().all(|text| !out.contains(text)), "{out}");
 
-    let out = bundle(dir, &["--legal-comments", "inline"]);
+    let out = bundle_lib(dir, &["--legal-comments", "inline"]);
     for text in LEGAL {
         assert!(
             out.find(text).unwrap() < out.find("'lib'").unwrap(),
@@ -72,7 +74,7 @@ fn legal_comments_go_where_asked() {
         );
     }
 
-    let out = bundle(dir, &["--legal-comments", "external"]);
+    let out = bundle_lib(dir, &["--legal-comments", "external"]);
     assert!(LEGAL.iter().all(|text| !out.contains(text)), "{out}");
     let legal = fs::read_to_string(dir.join("out.mjs.LEGAL.txt")).unwrap();
     for text in LEGAL {
@@ -92,23 +94,11 @@ fn the_entry_hashbang_stays_first() {
     );
     write(dir, "x.js", "export const x = 'x';\n");
     for args in [&[][..], &["--minify", "--banner", "/* banner */"][..]] {
-        let out = bundle_to(dir, args);
+        let out = bundle(dir, args);
         assert!(out.starts_with("#!/usr/bin/env node\n"), "{args:?}:\n{out}");
         assert_eq!(out.matches("#!").count(), 1, "{out}");
         assert_eq!(node(dir, "out.mjs"), "x\n");
     }
-}
-
-fn bundle_to(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["bundle", "main.js", "-o", "out.mjs"];
-    all.extend(args);
-    let out = weft(dir, &all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    fs::read_to_string(dir.join("out.mjs")).unwrap()
 }
 
 /// A dotted global name is created part by part; with `--target es2020`
@@ -119,7 +109,7 @@ fn target_es2020_output_has_no_logical_assignment() {
     let dir = tmp.path();
     write(dir, "package.json", "{\"type\":\"commonjs\"}\n");
     write(dir, "main.mjs", "export const answer = 42;\n");
-    let out = weft(
+    weft_ok(
         dir,
         &[
             "bundle",
@@ -133,11 +123,6 @@ fn target_es2020_output_has_no_logical_assignment() {
             "--target",
             "es2020",
         ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let code = fs::read_to_string(dir.join("out.js")).unwrap();
     assert!(!code.contains("||="), "{code}");

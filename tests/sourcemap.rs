@@ -8,7 +8,7 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::{node_stdout as node, weft, write_file as write};
+use support::{node_stdout as node, weft_ok, write_file as write};
 
 /// A literal that says where it is written: `@@file:line`.
 fn marker(file: &str, line: usize) -> String {
@@ -102,12 +102,7 @@ fn markers_in(code: &str) -> Vec<(String, u32, u32)> {
 fn check(dir: &Path, args: &[&str]) {
     let mut all = vec!["bundle", "main.js", "-o", "out/bundle.js", "--sourcemap"];
     all.extend(args);
-    let out = weft(dir, &all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    weft_ok(dir, &all);
     let code = fs::read_to_string(dir.join("out/bundle.js")).unwrap();
     assert!(
         code.ends_with("//# sourceMappingURL=bundle.js.map\n"),
@@ -170,7 +165,7 @@ fn map_kinds_and_sources_content() {
     let dir = tmp.path();
     project(dir);
     // inline: a data URL, no file.
-    let out = weft(
+    weft_ok(
         dir,
         &[
             "bundle",
@@ -180,24 +175,14 @@ fn map_kinds_and_sources_content() {
             "--sourcemap=inline",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let code = fs::read_to_string(dir.join("inline.mjs")).unwrap();
     assert!(code.contains("//# sourceMappingURL=data:application/json;base64,"));
     assert!(!dir.join("inline.mjs.map").exists());
-    let out = weft(dir, &["bundle", "main.js", "-o", "plain.mjs"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    weft_ok(dir, &["bundle", "main.js", "-o", "plain.mjs"]);
     assert_eq!(node(dir, "inline.mjs"), node(dir, "plain.mjs"));
 
     // external: a file, no comment; without sourcesContent.
-    let out = weft(
+    weft_ok(
         dir,
         &[
             "bundle",
@@ -208,15 +193,39 @@ fn map_kinds_and_sources_content() {
             "--sources-content=false",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let code = fs::read_to_string(dir.join("external.mjs")).unwrap();
     assert!(!code.contains("sourceMappingURL"), "{code}");
     let json = fs::read(dir.join("external.mjs.map")).unwrap();
     let map = swc_sourcemap::SourceMap::from_slice(&json).unwrap();
     assert!(map.get_source_contents(0).is_none());
     assert!(map.sources().any(|s| &**s == "shapes.ts"));
+}
+
+/// The same options from Rust: with `write: false` the map comes back next
+/// to the bundle, and nothing is written.
+#[test]
+fn the_rust_api_returns_the_map_with_the_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    project(dir);
+    let mut options = weft::BuildOptions::new("main.js", "out/bundle.js");
+    options.cwd = dir.to_path_buf();
+    options.write = false;
+    options.minify_whitespace = true;
+    options.minify_syntax = true;
+    options.minify_identifiers = true;
+    options.source_maps = weft::SourceMaps::Linked;
+    let output = weft::build(&options).expect("the build succeeds");
+    let names: Vec<String> = output
+        .files
+        .iter()
+        .map(|f| f.path.strip_prefix(dir).unwrap().display().to_string())
+        .collect();
+    assert_eq!(names, ["out/bundle.js", "out/bundle.js.map"]);
+    assert!(output.files[0]
+        .contents
+        .ends_with("//# sourceMappingURL=bundle.js.map\n"));
+    let map = swc_sourcemap::SourceMap::from_slice(output.files[1].contents.as_bytes()).unwrap();
+    assert!(map.sources().any(|s| &**s == "../shapes.ts"));
+    assert!(!dir.join("out").exists());
 }

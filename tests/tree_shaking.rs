@@ -8,7 +8,7 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::{node_stdout as node, weft, write_file as write};
+use support::{node_stdout as node, weft_ok, write_file as write};
 
 fn project(dir: &Path) {
     write(dir, "package.json", "{\"type\":\"module\"}\n");
@@ -46,12 +46,7 @@ fn tree_shaking_can_be_turned_off() {
     for (flag, keeps_everything) in [(None, false), (Some("--tree-shaking=false"), true)] {
         let mut args = vec!["bundle", "main.js", "-o", "out.mjs"];
         args.extend(flag);
-        let out = weft(dir, &args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        weft_ok(dir, &args);
         let bundle = fs::read_to_string(dir.join("out.mjs")).unwrap();
         for text in ["UNUSED_SIBLING_BODY", "UNUSED_MODULE_BODY"] {
             assert_eq!(

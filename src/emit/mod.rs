@@ -521,20 +521,14 @@ fn print_modules(
                 let done = done.clone();
                 scope.spawn(move || {
                     let started = Instant::now();
-                    for (index, ast) in work_queue.iter() {
-                        let printed = GLOBALS.set(globals, || {
-                            print_module(
-                                graph,
-                                link,
-                                options,
-                                style,
-                                shared,
-                                ModuleId(index as u32),
-                                ast,
-                            )
-                        });
-                        let _ = done.send((index, printed));
-                    }
+                    GLOBALS.set(globals, || {
+                        for (index, ast) in work_queue.iter() {
+                            let id = ModuleId(index as u32);
+                            let printed =
+                                print_module(graph, link, options, style, shared, id, ast);
+                            let _ = done.send((index, printed));
+                        }
+                    });
                     started.elapsed()
                 })
             })
@@ -845,11 +839,16 @@ fn print(
         })
     };
     if style.minify.any() {
-        let top_level = module
-            .symbols
-            .iter()
-            .filter_map(|id| link.names.symbols.get(id).cloned())
-            .collect();
+        // The mangler must leave the module's top-level names alone.
+        let top_level = if style.minify.identifiers {
+            module
+                .symbols
+                .iter()
+                .filter_map(|id| link.names.symbols.get(id).cloned())
+                .collect()
+        } else {
+            Vec::new()
+        };
         program = style.minify.run(program, module, cm, top_level);
     }
     // Rewriting and the transforms leave out parentheses the printed code
@@ -1045,10 +1044,11 @@ fn global_assignment_target(name: &str) -> String {
     if parts.len() == 1 {
         return format!("var {name}");
     }
-    // `a = a || {}` rather than `a ||= {}`, which is ES2021.
-    let mut target = format!("(globalThis.{0} = globalThis.{0} || {{}})", parts[0]);
-    for part in &parts[1..parts.len() - 1] {
-        target = format!("({target}.{part} = {target}.{part} || {{}})");
+    // `o.a = o.a || {}` rather than `o.a ||= {}`, which is ES2021; each
+    // level once, through a parameter.
+    let mut target = "globalThis".to_string();
+    for part in &parts[..parts.len() - 1] {
+        target = format!("((o) => o.{part} = o.{part} || {{}})({target})");
     }
     format!("{target}.{}", parts[parts.len() - 1])
 }

@@ -64,10 +64,7 @@ impl Names {
     /// `wrapped[m]`: module `m` does not run inline and needs a binding in
     /// `inits`.
     pub fn assign(graph: &ModuleGraph, wrapped: &[bool]) -> Names {
-        let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
-        for m in &graph.modules {
-            taken.extend(m.reserved.iter().cloned());
-        }
+        let taken = reserved_names(graph);
         let mut fresh = Fresh {
             taken,
             suffixes: HashMap::new(),
@@ -221,10 +218,7 @@ impl Names {
         slots.sort_by_key(|slot| std::cmp::Reverse(slot.0));
         slots.extend(dead);
 
-        let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
-        for m in &graph.modules {
-            taken.extend(m.reserved.iter().cloned());
-        }
+        let mut taken = reserved_names(graph);
         // Names that stay as they are.
         if keep_names {
             let named: HashSet<&Id> = graph
@@ -291,6 +285,16 @@ impl Names {
             .expect("every external specifier is named")
             .1
     }
+}
+
+/// Names no top-level binding may take: the runtime's, and the globals and
+/// nested names the modules mention.
+fn reserved_names(graph: &ModuleGraph) -> HashSet<Atom> {
+    let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
+    for m in &graph.modules {
+        taken.extend(m.reserved.iter().cloned());
+    }
+    taken
 }
 
 /// The `index`th shortest identifier: `a`…`z`, `A`…`Z`, `_`, `$`, then

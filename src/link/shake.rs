@@ -179,11 +179,7 @@ impl Shaker<'_> {
     }
 
     fn keep(&mut self, m: ModuleId, index: usize) {
-        let slot = &mut self.live.parts[m.index()][index];
-        if !*slot {
-            *slot = true;
-            self.queue.push((m, index));
-        }
+        keep(&mut self.live, &mut self.queue, m, index);
     }
 
     /// Follows the references of kept statements until none is new.
@@ -229,8 +225,8 @@ impl Shaker<'_> {
     fn use_symbol(&mut self, m: ModuleId, id: &Id) {
         self.run(m);
         if let Some(statements) = self.declarers[m.index()].get(id) {
-            for index in statements.clone() {
-                self.keep(m, index);
+            for &index in statements {
+                keep(&mut self.live, &mut self.queue, m, index);
             }
         }
     }
@@ -258,5 +254,14 @@ impl Shaker<'_> {
         for (_, r) in self.tables.namespace_members(self.graph, m) {
             self.use_ref(&r);
         }
+    }
+}
+
+/// Keeps statement `index` of `m`, queueing its references when it is new.
+fn keep(live: &mut Liveness, queue: &mut Vec<(ModuleId, usize)>, m: ModuleId, index: usize) {
+    let slot = &mut live.parts[m.index()][index];
+    if !*slot {
+        *slot = true;
+        queue.push((m, index));
     }
 }

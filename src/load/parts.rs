@@ -98,6 +98,7 @@ pub fn parts(body: &[ModuleItem], cx: &Context) -> Vec<Part> {
 pub fn pure_functions(body: &[ModuleItem], comments: &SingleThreadedComments) -> Vec<Id> {
     let annotated = |pos: BytePos| has_annotation(comments, pos, "NO_SIDE_EFFECTS");
     let mut found = Vec::new();
+    // `outer`: the comment stands before the whole declaration.
     let mut decl = |decl: &Decl, outer: bool| match decl {
         Decl::Fn(f) if outer || annotated(f.function.span.lo) => found.push(f.ident.to_id()),
         Decl::Var(v) => {
@@ -119,6 +120,7 @@ pub fn pure_functions(body: &[ModuleItem], comments: &SingleThreadedComments) ->
         }
         _ => {}
     };
+    let mut defaults = Vec::new();
     for item in body {
         match item {
             ModuleItem::Stmt(Stmt::Decl(d)) => decl(d, false),
@@ -127,26 +129,18 @@ pub fn pure_functions(body: &[ModuleItem], comments: &SingleThreadedComments) ->
             }
             ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(ExportDefaultDecl {
                 span,
-                decl: DefaultDecl::Fn(f),
-            })) => {
-                if let (Some(ident), true) = (
-                    &f.ident,
-                    annotated(span.lo) || annotated(f.function.span.lo),
-                ) {
-                    let ident = ident.clone();
-                    decl(
-                        &Decl::Fn(FnDecl {
-                            ident,
-                            declare: false,
-                            function: f.function.clone(),
-                        }),
-                        true,
-                    );
-                }
+                decl:
+                    DefaultDecl::Fn(FnExpr {
+                        ident: Some(ident),
+                        function,
+                    }),
+            })) if annotated(span.lo) || annotated(function.span.lo) => {
+                defaults.push(ident.to_id())
             }
             _ => {}
         }
     }
+    found.extend(defaults);
     found
 }
 
@@ -207,15 +201,16 @@ pub fn declared(stmt: &Stmt) -> Vec<Id> {
         Stmt::Decl(Decl::Var(v)) => find_pat_ids(&v.decls),
         Stmt::Decl(Decl::Using(u)) => find_pat_ids(&u.decls),
         // `var` in a nested block of the top level is a top-level binding.
-        _ => find_pat_ids::<_, Id>(&VarNames::of(stmt)),
+        _ => VarNames::of(stmt),
     }
 }
 
-/// The `var` declarations nested in blocks of a top-level statement.
-struct VarNames(Vec<VarDeclarator>);
+/// The bindings of the `var` declarations nested in blocks of a top-level
+/// statement.
+struct VarNames(Vec<Id>);
 
 impl VarNames {
-    fn of(stmt: &Stmt) -> Vec<VarDeclarator> {
+    fn of(stmt: &Stmt) -> Vec<Id> {
         let mut names = VarNames(Vec::new());
         stmt.visit_with(&mut names);
         names.0
@@ -225,10 +220,9 @@ impl VarNames {
 impl Visit for VarNames {
     fn visit_var_decl(&mut self, v: &VarDecl) {
         if v.kind == VarDeclKind::Var {
-            self.0.extend(v.decls.iter().map(|d| VarDeclarator {
-                init: None,
-                ..d.clone()
-            }));
+            for d in &v.decls {
+                self.0.extend(find_pat_ids::<_, Id>(&d.name));
+            }
         }
     }
     fn visit_function(&mut self, _: &Function) {}
@@ -385,7 +379,7 @@ impl Purity<'_> {
             Expr::Object(o) => o.props.iter().all(|p| match p {
                 PropOrSpread::Spread(_) => false,
                 PropOrSpread::Prop(p) => match &**p {
-                    Prop::Shorthand(i) => self.expr(&Expr::Ident(i.clone())),
+                    Prop::Shorthand(i) => i.ctxt != self.cx.unresolved || is_known_global(&i.sym),
                     Prop::KeyValue(kv) => self.key(&kv.key) && self.expr(&kv.value),
                     Prop::Method(m) => self.key(&m.key),
                     Prop::Getter(g) => self.key(&g.key),

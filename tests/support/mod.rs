@@ -151,6 +151,18 @@ pub fn weft(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("failed to run the weft binary")
 }
 
+/// Runs weft like [`weft`], and panics with its stderr unless it succeeds.
+#[allow(dead_code)]
+pub fn weft_ok(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = weft(dir, args);
+    assert!(
+        out.status.success(),
+        "weft {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// `node <script>` in `dir`: its stdout, or a panic with its stderr.
 pub fn node_stdout(dir: &Path, script: &str) -> String {
     let out = node_command(Path::new(script))
