@@ -100,7 +100,12 @@ fn markers_in(code: &str) -> Vec<(String, u32, u32)> {
 }
 
 fn check(dir: &Path, args: &[&str]) {
-    let mut all = vec!["bundle", "main.js", "-o", "out/bundle.js", "--sourcemap"];
+    check_entry(dir, "main.js", 8, args);
+}
+
+/// Bundles `entry` with a linked map and checks its `count` markers.
+fn check_entry(dir: &Path, entry: &str, count: usize, args: &[&str]) {
+    let mut all = vec!["bundle", entry, "-o", "out/bundle.js", "--sourcemap"];
     all.extend(args);
     weft_ok(dir, &all);
     let code = fs::read_to_string(dir.join("out/bundle.js")).unwrap();
@@ -112,7 +117,11 @@ fn check(dir: &Path, args: &[&str]) {
     let map = swc_sourcemap::SourceMap::from_slice(&json).expect("the map decodes");
 
     let markers = markers_in(&code);
-    assert_eq!(markers.len(), 8, "{args:?}: markers {markers:?} in\n{code}");
+    assert_eq!(
+        markers.len(),
+        count,
+        "{args:?}: markers {markers:?} in\n{code}"
+    );
     for (text, line, column) in markers {
         let (file, source_line) = text[2..].rsplit_once(':').unwrap();
         let token = map
@@ -228,4 +237,120 @@ fn the_rust_api_returns_the_map_with_the_bundle() {
     let map = swc_sourcemap::SourceMap::from_slice(output.files[1].contents.as_bytes()).unwrap();
     assert!(map.sources().any(|s| &**s == "../shapes.ts"));
     assert!(!dir.join("out").exists());
+}
+
+/// Writes `compiled` (in `dir`), a file another tool made from `original`:
+/// its lines are the original's, indented, below a header and with blank
+/// lines between them, and its source map (inline or in a `.map` file)
+/// says where each came from.
+fn compiled_module(dir: &Path, compiled: &str, original: &str, lines: &[&str], inline: bool) {
+    let source: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| line.replace("{}", &marker(original, i + 1)))
+        .collect();
+    let source_text = source.join("\n") + "\n";
+    write(dir, original, &source_text);
+
+    let header = ["// compiled", "var compiledBy = 'hand';", ""];
+    let mut out: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    let compiled_path = dir.join(compiled);
+    let compiled_dir = compiled_path.parent().unwrap();
+    let relative = pathdiff(&dir.join(original), compiled_dir);
+    let mut builder = swc_sourcemap::SourceMapBuilder::new(None);
+    let id = builder.add_source(relative.into());
+    builder.set_source_contents(id, Some(source_text.clone().into()));
+    for (i, line) in source.iter().enumerate() {
+        let dst_line = out.len() as u32;
+        // The line's start and each quote.
+        builder.add_raw(dst_line, 2, i as u32, 0, Some(id), None, false);
+        for (at, _) in line.match_indices(['\'', '"']) {
+            let at = at as u32;
+            builder.add_raw(dst_line, at + 2, i as u32, at, Some(id), None, false);
+        }
+        out.push(format!("  {line}"));
+        out.push(String::new());
+    }
+    let mut json = Vec::new();
+    builder.into_sourcemap().to_writer(&mut json).unwrap();
+    let name = compiled_path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let reference = if inline {
+        let map = swc_sourcemap::SourceMap::from_slice(&json).unwrap();
+        map.to_data_url().unwrap()
+    } else {
+        write(
+            dir,
+            &format!("{compiled}.map"),
+            std::str::from_utf8(&json).unwrap(),
+        );
+        format!("{name}.map")
+    };
+    out.push(format!("//# sourceMappingURL={reference}"));
+    write(dir, compiled, &(out.join("\n") + "\n"));
+}
+
+/// `path` relative to `dir`, both under the same root.
+fn pathdiff(path: &Path, dir: &Path) -> String {
+    let path: Vec<_> = path.components().collect();
+    let dir: Vec<_> = dir.components().collect();
+    let common = path.iter().zip(&dir).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = dir[common..].iter().map(|_| "..".to_string()).collect();
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Files compiled by another tool carry their own source maps; the
+/// bundle's map goes through them to the original sources, plain and
+/// minified, from a `.map` file and from a data URL.
+#[test]
+fn input_source_maps_are_composed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "package.json", "{\"type\":\"module\"}\n");
+    compiled_module(
+        dir,
+        "dist/lib.js",
+        "src/lib.ts",
+        &[
+            "export const first = '{}';",
+            "",
+            "export function second() {",
+            "  return ['{}', first];",
+            "}",
+        ],
+        false,
+    );
+    compiled_module(
+        dir,
+        "dist/util.js",
+        "src/util.ts",
+        &["export const third = '{}';", "export const fourth = '{}';"],
+        true,
+    );
+    write(
+        dir,
+        "entry.js",
+        "import { first, second } from './dist/lib.js';\n\
+         import { third, fourth } from './dist/util.js';\n\
+         console.log(first, second(), third, fourth);\n",
+    );
+    let expected = node(dir, "entry.js");
+    for args in [&[][..], &["--minify"][..], &["--format", "cjs"][..]] {
+        check_entry(dir, "entry.js", 4, args);
+        let mut run = vec!["bundle", "entry.js", "-o", "out/run.mjs"];
+        run.extend(
+            args.iter()
+                .filter(|a| !a.starts_with("--format") && **a != "cjs"),
+        );
+        weft_ok(dir, &run);
+        assert_eq!(node(dir, "out/run.mjs"), expected, "{args:?}");
+    }
 }

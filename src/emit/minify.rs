@@ -59,6 +59,11 @@ impl Minify {
                 reserved: top_level,
                 keep_fn_names: self.keep_names,
                 keep_class_names: self.keep_names,
+                // Names are as short either way. Ordered by the characters'
+                // frequency in each module, they gzip worse across a chunk
+                // of many modules (1,976,978 bytes against 1,949,670 on ten
+                // copies of three.js), and the count costs 5% of the build.
+                disable_char_freq: true,
                 ..Default::default()
             }),
             ..Default::default()

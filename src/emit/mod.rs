@@ -6,15 +6,16 @@
 mod minify;
 mod rewrite;
 mod runtime;
+mod sourcemap;
 pub mod write;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::unbounded;
-use swc_common::source_map::SourceMapGenConfig;
 use swc_common::{Globals, DUMMY_SP, GLOBALS};
 use swc_ecma_ast::*;
 use swc_ecma_codegen::text_writer::JsWriter;
@@ -22,7 +23,6 @@ use swc_ecma_codegen::{Config, Emitter};
 use swc_ecma_transforms_base::fixer::fixer;
 use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
-use swc_sourcemap::SourceMap as SourceMapPiece;
 
 use crate::diagnostics::display_path;
 use crate::graph::{
@@ -35,6 +35,7 @@ use crate::timing::StageTime;
 use minify::Minify;
 use rewrite::{is_identifier_name, Rewriter};
 use runtime::Helpers;
+use sourcemap::{Joiner, MapPiece, Sources};
 
 /// One module, printed.
 #[derive(Default)]
@@ -51,12 +52,12 @@ struct Printed {
     uses_filename: bool,
     /// The source maps of the printed pieces, each with the line of `code`
     /// it starts on.
-    maps: Vec<(u32, SourceMapPiece)>,
+    maps: Vec<(u32, MapPiece)>,
 }
 
 impl Printed {
     /// Appends a printed piece, which starts on a line of its own.
-    fn push(&mut self, (text, map): (String, Option<SourceMapPiece>)) {
+    fn push(&mut self, (text, map): (String, Option<MapPiece>)) {
         if let Some(map) = map {
             self.maps.push((line_count(&self.code), map));
         }
@@ -394,46 +395,18 @@ pub fn emit(
 /// each module's code starts in `code` (in order), and each module's maps
 /// move down by the lines before it.
 fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output: &Path) -> String {
-    let file = output.file_name().map(|n| n.to_string_lossy().into_owned());
-    let mut builder = swc_sourcemap::SourceMapBuilder::new(file.map(Into::into));
+    let mut joiner = Joiner::default();
     let mut line = 0u32;
     let mut scanned = 0usize;
     for &(at, module) in pieces {
         line += line_count(&code[scanned..at]);
         scanned = at;
-        for (offset, map) in &printed[module].maps {
-            let sources: Vec<u32> = map
-                .sources()
-                .enumerate()
-                .map(|(i, source)| {
-                    let id = builder.add_source(source.clone());
-                    if let Some(contents) = map.get_source_contents(i as u32) {
-                        builder.set_source_contents(id, Some(contents.clone()));
-                    }
-                    id
-                })
-                .collect();
-            for token in map.tokens() {
-                let raw = token.get_raw_token();
-                let source = sources.get(raw.src_id as usize).copied();
-                builder.add_raw(
-                    raw.dst_line + line + offset,
-                    raw.dst_col,
-                    raw.src_line,
-                    raw.src_col,
-                    source,
-                    None,
-                    false,
-                );
-            }
+        for (offset, piece) in &printed[module].maps {
+            joiner.add(line + offset, piece);
         }
     }
-    let mut json = Vec::new();
-    builder
-        .into_sourcemap()
-        .to_writer(&mut json)
-        .expect("writing to a Vec cannot fail");
-    String::from_utf8(json).expect("a source map is JSON")
+    let file = output.file_name().map(|n| n.to_string_lossy());
+    joiner.finish(file.as_deref())
 }
 
 /// Standard base64 with padding, for a `data:` URL.
@@ -593,9 +566,14 @@ fn print_module(
         }
     }
 
+    let sources = style
+        .map_dir
+        .as_ref()
+        .map(|dir| Sources::of(module, dir, style.sources_content));
+    let sources = sources.as_ref();
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
-        let piece = print(module, link, style, body, false);
+        let piece = print(module, link, style, body, false, sources);
         if !piece.0.is_empty() {
             if !style.whitespace {
                 let _ = writeln!(
@@ -622,13 +600,13 @@ fn print_module(
             printed.code,
             "var {init} = __commonJS(function (exports, module) {{"
         );
-        printed.push(print(module, link, style, body, true));
+        printed.push(print(module, link, style, body, true, sources));
         printed.code.push_str("});\n");
         return printed;
     }
 
     let (hoisted, inner) = split_wrapped(body);
-    printed.push(print(module, link, style, hoisted, false));
+    printed.push(print(module, link, style, hoisted, false, sources));
     let static_deps = module
         .records
         .iter()
@@ -693,7 +671,7 @@ fn print_module(
             "});\n"
         }
     };
-    printed.push(print(module, link, style, inner, false));
+    printed.push(print(module, link, style, inner, false, sources));
     printed.code.push_str(close);
     printed
 }
@@ -812,7 +790,8 @@ fn print(
     style: &Style,
     body: Vec<ModuleItem>,
     script: bool,
-) -> (String, Option<SourceMapPiece>) {
+    sources: Option<&Arc<Sources>>,
+) -> (String, Option<MapPiece>) {
     if body.is_empty() {
         return (String::new(), None);
     }
@@ -868,7 +847,7 @@ fn print(
                 cm.clone(),
                 "\n",
                 &mut buf,
-                style.map_dir.is_some().then_some(&mut mappings),
+                sources.is_some().then_some(&mut mappings),
             ),
         };
         match &program {
@@ -881,37 +860,8 @@ fn print(
     if style.whitespace && !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    let map = style.map_dir.as_ref().map(|dir| {
-        cm.build_source_map(
-            &mappings,
-            None,
-            MapSource {
-                source: crate::metafile::relative_path(&module.path, dir),
-                contents: style.sources_content,
-            },
-        )
-    });
+    let map = sources.map(|sources| sourcemap::encode(module, sources.clone(), &mappings));
     (text, map)
-}
-
-/// How a module's piece of the source map names its file.
-struct MapSource {
-    source: String,
-    contents: bool,
-}
-
-impl SourceMapGenConfig for MapSource {
-    fn file_name_to_source(&self, _: &swc_common::FileName) -> String {
-        self.source.clone()
-    }
-
-    fn inline_sources_content(&self, _: &swc_common::FileName) -> bool {
-        self.contents
-    }
-
-    fn ignore_list(&self, _: &swc_common::FileName) -> bool {
-        false
-    }
 }
 
 /// The namespace objects the chunk uses, and the ones their members use,

@@ -194,6 +194,8 @@ pub struct Module {
     /// The module's legal comments (`/*! … */`, `@license`, `@preserve`),
     /// as written.
     pub legal_comments: Vec<String>,
+    /// The source map the file refers to, read when the build makes one.
+    pub input_map: Option<Box<crate::load::InputMap>>,
     /// The syntax context of the module's top-level bindings.
     pub top_level: SyntaxContext,
 }

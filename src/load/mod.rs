@@ -17,6 +17,7 @@
 //! the graph `weft graph` shows.
 
 mod analyze;
+mod input_map;
 pub mod parse;
 mod parts;
 mod resolve;
@@ -40,6 +41,7 @@ use crate::timing::{Spans, Stage, Timing};
 
 use analyze::Define;
 pub use analyze::{import_call, str_atom};
+pub use input_map::{InputMap, InputSource};
 pub use parse::SourceKind;
 pub use parts::declared;
 use resolve::{FileFacts, ModuleResolver, Resolved};
@@ -107,8 +109,9 @@ enum Event {
 /// What workers do with a module.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Job {
-    /// Parse and analyze it; with `prescan`, pre-scan it first.
-    Load { prescan: bool },
+    /// Parse and analyze it; with `prescan`, pre-scan it first; with
+    /// `input_maps`, read the source map it refers to.
+    Load { prescan: bool, input_maps: bool },
     /// Pre-scan and resolve only.
     Scan,
 }
@@ -137,6 +140,7 @@ type Outcomes = HashMap<(Atom, bool), Outcome>;
 pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnostics> {
     let job = Job::Load {
         prescan: options.prescan,
+        input_maps: options.source_maps != crate::options::SourceMaps::None,
     };
     let Discovery {
         events,
@@ -396,7 +400,7 @@ impl Shared {
                 break;
             };
             let loaded = catch_unwind(AssertUnwindSafe(|| match self.job {
-                Job::Load { prescan } => {
+                Job::Load { prescan, .. } => {
                     match self.load_module(id, &path, source, prescan, &mut spans) {
                         Ok((module, problems)) => Event::Loaded(Box::new(module), problems),
                         Err(problems) => Event::Failed(id, problems),
@@ -508,6 +512,12 @@ impl Shared {
             (Some("mjs" | "mts"), _) | (_, Some(oxc_resolver::ModuleType::Module)) => Interop::Node,
             _ => Interop::Babel,
         };
+        let input_map = match self.job {
+            Job::Load {
+                input_maps: true, ..
+            } => input_map::read(path, &parsed.file.src).map(Box::new),
+            _ => None,
+        };
         Ok(Module {
             id,
             path: path.to_path_buf(),
@@ -529,6 +539,7 @@ impl Shared {
             use_counts: analysis.use_counts,
             named_bindings: analysis.named_bindings,
             legal_comments: parse::legal_comments(&parsed.comments),
+            input_map,
             top_level: swc_common::SyntaxContext::empty().apply_mark(parsed.top_level_mark),
         })
     }

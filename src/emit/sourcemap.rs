@@ -1,0 +1,336 @@
+//! The chunk's source map, made in two steps so that the costly one runs
+//! in the parallel printers.
+//!
+//! A printer encodes each piece it prints (`encode`): the code generator's
+//! (byte position, generated line and column) pairs become original lines
+//! and UTF-16 columns (through the file's own source map when it brings
+//! one), written as VLQ segments as if the piece began the map. The chunk
+//! then joins the pieces by their line offsets (`Joiner`): a piece's
+//! segments are relative to each other, so only its first segment is
+//! written anew, relative to where the previous piece left off; the rest is
+//! copied as it is.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use swc_common::{BytePos, LineCol, SourceFile};
+
+use crate::graph::Module;
+use crate::load::InputSource;
+use crate::metafile::relative_path;
+
+/// The sources a module's pieces map to, as JSON values: the module's own
+/// file, or the sources of the file's own source map.
+pub struct Sources {
+    names: Vec<String>,
+    /// `sourcesContent` entries, when the map includes them.
+    contents: Option<Vec<String>>,
+}
+
+impl Sources {
+    /// `module`'s sources, named relative to `map_dir`.
+    pub fn of(module: &Module, map_dir: &Path, with_contents: bool) -> Arc<Sources> {
+        let json = |text: &str| serde_json::to_string(text).expect("a string serializes");
+        let sources = match &module.input_map {
+            None => Sources {
+                names: vec![json(&relative_path(&module.path, map_dir))],
+                contents: with_contents.then(|| vec![json(&module.file.src)]),
+            },
+            Some(input) => Sources {
+                names: input
+                    .sources
+                    .iter()
+                    .map(|source| match source {
+                        InputSource::Path(path) => json(&relative_path(path, map_dir)),
+                        InputSource::Url(url) => json(url),
+                    })
+                    .collect(),
+                contents: with_contents.then(|| {
+                    (0..input.sources.len() as u32)
+                        .map(|i| {
+                            input
+                                .map
+                                .get_source_contents(i)
+                                .map_or_else(|| "null".to_string(), |text| json(text))
+                        })
+                        .collect()
+                }),
+            },
+        };
+        Arc::new(sources)
+    }
+}
+
+/// A segment's values, absolute.
+#[derive(Clone, Copy, Default)]
+struct Segment {
+    generated_column: u32,
+    source: u32,
+    line: u32,
+    column: u32,
+}
+
+/// One printed piece's mappings.
+pub struct MapPiece {
+    sources: Arc<Sources>,
+    /// VLQ segments as if the piece began the map: lines separated by `;`.
+    mappings: String,
+    /// The first segment (absolute) and where it is written in `mappings`.
+    first: Option<(Segment, usize, usize)>,
+    last: Segment,
+    /// Lines the mappings go down (the `;` in `mappings`).
+    lines: u32,
+}
+
+/// Encodes the mappings the code generator recorded for a piece of
+/// `module`'s code.
+pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, LineCol)]) -> MapPiece {
+    let mut piece = MapPiece {
+        sources,
+        mappings: String::new(),
+        first: None,
+        last: Segment::default(),
+        lines: 0,
+    };
+    let file = &module.file;
+    let mut at: Option<(u32, u32)> = None;
+    for &(pos, generated) in mappings {
+        if pos.is_dummy() || pos.is_reserved_for_comments() {
+            continue;
+        }
+        if at.is_some_and(|(line, column)| (generated.line, generated.col) <= (line, column)) {
+            continue;
+        }
+        let Some((line, column)) = original(file, pos) else {
+            continue;
+        };
+        let (source, line, column) = match &module.input_map {
+            None => (0, line, column),
+            Some(input) => {
+                let Some(token) = input.map.lookup_token(line, column) else {
+                    continue;
+                };
+                if token.get_dst_line() != line || !token.has_source() {
+                    continue;
+                }
+                (
+                    token.get_src_id(),
+                    token.get_src_line(),
+                    token.get_src_col(),
+                )
+            }
+        };
+        let segment = Segment {
+            generated_column: generated.col,
+            source,
+            line,
+            column,
+        };
+        let previous = match at {
+            Some((previous_line, _)) if previous_line == generated.line => {
+                piece.mappings.push(',');
+                piece.last
+            }
+            _ => {
+                let from = at.map_or(0, |(line, _)| line);
+                for _ in from..generated.line {
+                    piece.mappings.push(';');
+                }
+                piece.lines = generated.line;
+                Segment {
+                    generated_column: 0,
+                    ..piece.last
+                }
+            }
+        };
+        let start = piece.mappings.len();
+        write_segment(&mut piece.mappings, previous, segment);
+        if piece.first.is_none() {
+            piece.first = Some((segment, start, piece.mappings.len()));
+        }
+        piece.last = segment;
+        at = Some((generated.line, generated.col));
+    }
+    piece
+}
+
+/// The 0-based line and UTF-16 column of `pos` in `file`.
+fn original(file: &SourceFile, pos: BytePos) -> Option<(u32, u32)> {
+    if pos < file.start_pos || pos > file.end_pos {
+        return None;
+    }
+    let line = file.lookup_line(pos)?;
+    let analysis = file.analyze();
+    let line_start = (analysis.lines[line] - file.start_pos).0 as usize;
+    let offset = (pos - file.start_pos).0 as usize;
+    let column = if analysis.multibyte_chars.is_empty() {
+        offset - line_start
+    } else {
+        file.src.get(line_start..offset)?.encode_utf16().count()
+    };
+    Some((line as u32, column as u32))
+}
+
+fn write_segment(out: &mut String, previous: Segment, segment: Segment) {
+    vlq(
+        out,
+        segment.generated_column as i64 - previous.generated_column as i64,
+    );
+    vlq(out, segment.source as i64 - previous.source as i64);
+    vlq(out, segment.line as i64 - previous.line as i64);
+    vlq(out, segment.column as i64 - previous.column as i64);
+}
+
+fn vlq(out: &mut String, value: i64) {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut rest = if value < 0 {
+        (value.unsigned_abs() << 1) | 1
+    } else {
+        (value as u64) << 1
+    };
+    loop {
+        let mut digit = (rest & 31) as usize;
+        rest >>= 5;
+        if rest > 0 {
+            digit |= 32;
+        }
+        out.push(DIGITS[digit] as char);
+        if rest == 0 {
+            break;
+        }
+    }
+}
+
+/// The chunk's map, joined from its pieces in line order.
+#[derive(Default)]
+pub struct Joiner {
+    /// Every piece's sources once, in the order they are numbered.
+    sources: Vec<Arc<Sources>>,
+    /// Where each module's sources start in the chunk's, by their address.
+    placed: HashMap<usize, u32>,
+    source_count: u32,
+    mappings: String,
+    /// The line `mappings` has reached, and whether it has a segment yet.
+    line: u32,
+    line_has_segment: bool,
+    /// The last segment written, with sources numbered for the chunk.
+    last: Segment,
+}
+
+impl Joiner {
+    /// Adds `piece`, whose code starts on line `line` of the chunk.
+    pub fn add(&mut self, line: u32, piece: &MapPiece) {
+        let Some((first, start, end)) = piece.first else {
+            return;
+        };
+        let key = Arc::as_ptr(&piece.sources) as usize;
+        let base = *self.placed.entry(key).or_insert_with(|| {
+            let base = self.source_count;
+            self.source_count += piece.sources.names.len() as u32;
+            self.sources.push(piece.sources.clone());
+            base
+        });
+        debug_assert!(line >= self.line, "pieces are added in line order");
+        for _ in self.line..line {
+            self.mappings.push(';');
+            self.line_has_segment = false;
+        }
+        self.line = line;
+        let before_first = &piece.mappings[..start];
+        self.mappings.push_str(before_first);
+        if !before_first.is_empty() {
+            self.line += before_first.len() as u32;
+            self.line_has_segment = false;
+        }
+        let previous = if self.line_has_segment {
+            self.mappings.push(',');
+            self.last
+        } else {
+            Segment {
+                generated_column: 0,
+                ..self.last
+            }
+        };
+        let first = Segment {
+            source: first.source + base,
+            ..first
+        };
+        write_segment(&mut self.mappings, previous, first);
+        self.mappings.push_str(&piece.mappings[end..]);
+        self.line = line + piece.lines;
+        self.line_has_segment = true;
+        self.last = Segment {
+            source: piece.last.source + base,
+            ..piece.last
+        };
+    }
+
+    /// The map as JSON, for the chunk file named `file`.
+    pub fn finish(self, file: Option<&str>) -> String {
+        let names = || self.sources.iter().flat_map(|s| s.names.iter());
+        let contents = || {
+            self.sources
+                .iter()
+                .flat_map(|s| s.contents.iter().flatten())
+        };
+        let with_contents = self.sources.iter().any(|s| s.contents.is_some());
+        let size = names()
+            .chain(contents())
+            .map(|t| t.len() + 1)
+            .sum::<usize>()
+            + self.mappings.len()
+            + 100;
+        let mut json = String::with_capacity(size);
+        json.push_str("{\"version\":3");
+        if let Some(file) = file {
+            json.push_str(",\"file\":");
+            json.push_str(&serde_json::to_string(file).expect("a string serializes"));
+        }
+        let list = |json: &mut String, key: &str, items: &mut dyn Iterator<Item = &str>| {
+            json.push_str(",\"");
+            json.push_str(key);
+            json.push_str("\":[");
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(item);
+            }
+            json.push(']');
+        };
+        list(&mut json, "sources", &mut names().map(String::as_str));
+        if with_contents {
+            let mut items = self.sources.iter().flat_map(|s| match &s.contents {
+                Some(contents) => contents.iter().map(String::as_str).collect::<Vec<_>>(),
+                None => s.names.iter().map(|_| "null").collect(),
+            });
+            list(&mut json, "sourcesContent", &mut items);
+        }
+        json.push_str(",\"names\":[],\"mappings\":\"");
+        json.push_str(&self.mappings);
+        json.push_str("\"}");
+        json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vlq_values() {
+        let encoded = |v| {
+            let mut s = String::new();
+            vlq(&mut s, v);
+            s
+        };
+        assert_eq!(encoded(0), "A");
+        assert_eq!(encoded(1), "C");
+        assert_eq!(encoded(-1), "D");
+        assert_eq!(encoded(15), "e");
+        assert_eq!(encoded(16), "gB");
+        assert_eq!(encoded(-16), "hB");
+        assert_eq!(encoded(1000), "w+B");
+    }
+}
