@@ -12,38 +12,26 @@
 // npm ci --prefix fixtures/three and --prefix fixtures/ecosystem.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ecosystemModules, need, root, three10x, threeSources } from "./workloads.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const at = args.indexOf("--runs");
 const runs = at >= 0 ? Number(args[at + 1]) : 5;
 const weft = join(root, "target", "release", "weft");
 const esbuild = join(root, "benches", "node_modules", ".bin", "esbuild");
-for (const [path, hint] of [
+need([
   [weft, "cargo build --release"],
   [esbuild, "npm ci --prefix benches"],
-  [join(root, "fixtures/three/node_modules/three/src"), "npm ci --prefix fixtures/three"],
-  [join(root, "fixtures/ecosystem/node_modules/lodash-es"), "npm ci --prefix fixtures/ecosystem"],
-]) {
-  if (!existsSync(path)) {
-    console.error(`${path} not found: run ${hint} first`);
-    process.exit(1);
-  }
-}
+  [threeSources, "npm ci --prefix fixtures/three"],
+  [join(ecosystemModules, "lodash-es"), "npm ci --prefix fixtures/ecosystem"],
+]);
 
 const work = mkdtempSync(join(tmpdir(), "weft-production-"));
-let entry = "";
-for (let i = 0; i < 10; i++) {
-  cpSync(join(root, "fixtures/three/node_modules/three/src"), join(work, `copy${i}`), { recursive: true });
-  entry += `import * as copy${i} from './copy${i}/Three.js';\n`;
-}
-entry += `export { ${[...Array(10).keys()].map((i) => `copy${i}`).join(", ")} };\n`;
-writeFileSync(join(work, "three10x.js"), entry);
-symlinkSync(join(root, "fixtures/ecosystem/node_modules"), join(work, "node_modules"));
+three10x(work);
+symlinkSync(ecosystemModules, join(work, "node_modules"));
 writeFileSync(join(work, "lodash.js"), "import { chunk } from 'lodash-es';\nconsole.log(chunk([1, 2, 3, 4, 5], 2));\n");
 
 const run = (tool, input, out, extra) => {
