@@ -7,7 +7,7 @@ export type LogLevel = 'silent' | 'error' | 'warning' | 'info';
 
 export interface BuildOptions {
   /** Entry points, evaluated in the order given. */
-  entryPoints: string[];
+  entryPoints: readonly string[];
   /** Write the bundle to this file (one entry point only). */
   outfile?: string;
   /** Write one bundle per entry point into this folder, `<entry file stem>.js`. */
@@ -19,9 +19,9 @@ export interface BuildOptions {
   /** package.json conditions and main fields to resolve with, and whether Node built-ins are external (default `browser`). */
   platform?: Platform;
   /** Specifiers left as imports: package names, `pkg/*` for subpaths, or `./path`s. */
-  external?: string[];
+  external?: readonly string[];
   /** Extra package.json conditions for `exports`/`imports`. */
-  conditions?: string[];
+  conditions?: readonly string[];
   /** Global names or dotted paths replaced by a JSON value or identifier, given as a string: `{ 'process.env.NODE_ENV': '"production"' }`. */
   define?: Record<string, string>;
   /** `minifyWhitespace`, `minifySyntax` and `minifyIdentifiers` together. */
@@ -126,7 +126,12 @@ export interface BuildFailure extends Error {
   warnings: Message[];
 }
 
-export declare function build<Options extends BuildOptions>(options: Options): Promise<BuildResult<Options>>;
+/** `Options` with every key `BuildOptions` does not have made an error, so that a misspelt option is caught. */
+type OnlyBuildOptions<Options> = Options & { [Key in Exclude<keyof Options, keyof BuildOptions>]: never };
+
+export declare function build<Options extends BuildOptions>(
+  options: OnlyBuildOptions<Options>,
+): Promise<BuildResult<Options>>;
 
 /** The version of weft-bundler. */
 export declare const version: string;
