@@ -15,7 +15,8 @@
 #                            WEFT_PACK_BINARY), instead of this machine's
 #
 # The binary is copied into a staging copy of the platform package (the
-# repository is not changed) and stripped of debug info where `strip` exists.
+# repository is not changed) and, when it is this machine's, checked to
+# report the version of Cargo.toml and stripped of debug info.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -50,6 +51,9 @@ host_platform() {
 }
 
 platform="${WEFT_PACK_PLATFORM:-$(host_platform)}"
+# A binary of this machine can be run and stripped here; another's cannot.
+native=false
+[ "$platform" = "$(host_platform)" ] && native=true
 platform_dir="$npm_dir/$platform"
 if [ ! -f "$platform_dir/package.json" ]; then
   echo "pack.sh: weft has no npm package for the platform $platform (no $platform_dir/package.json)" >&2
@@ -67,6 +71,9 @@ done
 
 if [ -n "${WEFT_PACK_BINARY:-}" ]; then
   binary="$WEFT_PACK_BINARY"
+elif ! $native; then
+  echo "pack.sh: cargo builds for this machine; give the $platform binary as WEFT_PACK_BINARY" >&2
+  exit 1
 else
   (cd "$root" && cargo build --release --locked --bin weft)
   binary="${CARGO_TARGET_DIR:-$root/target}/release/weft"
@@ -76,8 +83,7 @@ if [ ! -f "$binary" ]; then
   echo "pack.sh: no binary at $binary" >&2
   exit 1
 fi
-if [ -z "${WEFT_PACK_PLATFORM:-}" ]; then
-  # A binary of this machine can say what it is.
+if $native; then
   reported="$("$binary" --version)"
   if [ "$reported" != "weft $version" ]; then
     echo "pack.sh: $binary reports \"$reported\", expected \"weft $version\"" >&2
@@ -92,7 +98,7 @@ bin_name="$(node -p "require(process.argv[1]).files[0]" "$platform_dir/package.j
 mkdir -p "$(dirname "$staging/$platform/$bin_name")"
 cp "$binary" "$staging/$platform/$bin_name"
 chmod 755 "$staging/$platform/$bin_name"
-if command -v strip >/dev/null 2>&1; then
+if $native && command -v strip >/dev/null 2>&1; then
   case "$platform" in
     linux-*) strip --strip-debug "$staging/$platform/$bin_name" ;;
     darwin-*) strip -S "$staging/$platform/$bin_name" ;;
