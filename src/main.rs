@@ -1,12 +1,15 @@
 //! The `weft` command: a thin layer that turns arguments into
 //! `BuildOptions`, calls `weft::build`, and shows the result.
 
-use std::path::PathBuf;
+mod api;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use weft::{
-    BuildOptions, Format, LegalComments, LogLevel, OutputTarget, Platform, SourceMaps, Target,
+    BuildOptions, Format, LegalComments, LogLevel, OutputFile, OutputTarget, Platform, SourceMaps,
+    Target,
 };
 
 #[global_allocator]
@@ -38,6 +41,10 @@ enum Command {
         weft graph src/main.ts --format dot | dot -Tsvg > graph.svg\n  \
         weft graph src/main.ts --cycles")]
     Graph(GraphArgs),
+    /// Run one build described by a JSON object on stdin and print the result as JSON on stdout (the protocol of the JavaScript API; see the README).
+    #[command(after_help = "Example:\n  \
+        echo '{\"entryPoints\": [\"src/main.ts\"], \"outfile\": \"dist/app.js\"}' | weft api")]
+    Api,
 }
 
 /// How specifiers resolve: shared by `bundle` and `graph`.
@@ -233,6 +240,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Bundle(args) => bundle(args),
         Command::Graph(args) => graph(args),
+        Command::Api => api::run(),
     }
 }
 
@@ -351,13 +359,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
     match weft::build(&options) {
         Ok(output) => {
             if options.log_level >= LogLevel::Info {
-                for file in &output.files {
-                    eprintln!(
-                        "  {}  {}",
-                        weft::diagnostics::display_path(&file.path, &cwd),
-                        human_size(file.contents.len())
-                    );
-                }
+                report_written(&output.files, &cwd);
             }
             if args.timing {
                 eprint!("{}", output.timing);
@@ -370,6 +372,17 @@ fn bundle(args: BundleArgs) -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// Lists the files written and their sizes on stderr.
+fn report_written(files: &[OutputFile], cwd: &Path) {
+    for file in files {
+        eprintln!(
+            "  {}  {}",
+            weft::diagnostics::display_path(&file.path, cwd),
+            human_size(file.contents.len())
+        );
     }
 }
 

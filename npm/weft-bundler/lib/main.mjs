@@ -1,0 +1,4 @@
+// `import { build } from 'weft-bundler'`: the same functions as `require`.
+import weft from './main.js';
+
+export const { build, version } = weft;
