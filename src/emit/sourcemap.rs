@@ -274,6 +274,8 @@ impl Joiner {
                 .iter()
                 .flat_map(|s| s.contents.iter().flatten())
         };
+        // Every module's sources are made with the build's one setting:
+        // all have contents, or none has.
         let with_contents = self.sources.iter().any(|s| s.contents.is_some());
         let size = names()
             .chain(contents())
@@ -301,11 +303,11 @@ impl Joiner {
         };
         list(&mut json, "sources", &mut names().map(String::as_str));
         if with_contents {
-            let mut items = self.sources.iter().flat_map(|s| match &s.contents {
-                Some(contents) => contents.iter().map(String::as_str).collect::<Vec<_>>(),
-                None => s.names.iter().map(|_| "null").collect(),
-            });
-            list(&mut json, "sourcesContent", &mut items);
+            list(
+                &mut json,
+                "sourcesContent",
+                &mut contents().map(String::as_str),
+            );
         }
         json.push_str(",\"names\":[],\"mappings\":\"");
         json.push_str(&self.mappings);
