@@ -4,7 +4,7 @@
 //! reference, and `import('x')` of a bundled module becomes a promise of its
 //! namespace.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use swc_atoms::Atom;
 use swc_common::{BytePos, SyntaxContext, DUMMY_SP};
@@ -19,12 +19,12 @@ pub struct Rewriter<'a> {
     link: &'a Link,
     /// `import('x')` and `require('x')` records of this module, by the
     /// position of their specifier.
-    calls: HashMap<BytePos, usize>,
+    calls: FxHashMap<BytePos, usize>,
     module: ModuleId,
     /// Modules whose namespace object this module uses as a value.
-    pub namespaces: HashSet<ModuleId>,
+    pub namespaces: FxHashSet<ModuleId>,
     /// ES modules whose `require()` result this module uses.
-    pub required_namespaces: HashSet<ModuleId>,
+    pub required_namespaces: FxHashSet<ModuleId>,
     /// Whether the module still calls Node's `require` itself (a built-in
     /// or external, or a specifier that is not a string literal).
     pub uses_require: bool,
@@ -49,8 +49,8 @@ impl<'a> Rewriter<'a> {
             link,
             calls,
             module,
-            namespaces: HashSet::new(),
-            required_namespaces: HashSet::new(),
+            namespaces: FxHashSet::default(),
+            required_namespaces: FxHashSet::default(),
             uses_require: false,
             uses_default: false,
             uses_filename: false,

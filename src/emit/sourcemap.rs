@@ -10,7 +10,7 @@
 //! written anew, relative to where the previous piece left off; the rest is
 //! copied as it is.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -208,7 +208,7 @@ pub struct Joiner {
     /// Every piece's sources once, in the order they are numbered.
     sources: Vec<Arc<Sources>>,
     /// Where each module's sources start in the chunk's, by their address.
-    placed: HashMap<usize, u32>,
+    placed: FxHashMap<usize, u32>,
     source_count: u32,
     mappings: String,
     /// The line `mappings` has reached, and whether it has a segment yet.

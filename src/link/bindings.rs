@@ -1,7 +1,8 @@
 //! Binding imports to exports: the specification's `ResolveExport` and
 //! `GetExportedNames`, over the export entries the analysis recorded.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 use swc_atoms::{atom, Atom};
 use swc_ecma_ast::Id;
@@ -51,10 +52,10 @@ pub enum Unresolved {
 
 /// Per-module lookup tables over the analysis' export entries.
 pub struct ExportTables {
-    local: Vec<HashMap<Atom, Id>>,
+    local: Vec<FxHashMap<Atom, Id>>,
     /// Index into the module's `exports.indirect`.
-    indirect: Vec<HashMap<Atom, usize>>,
-    imports: Vec<HashMap<Id, usize>>,
+    indirect: Vec<FxHashMap<Atom, usize>>,
+    imports: Vec<FxHashMap<Id, usize>>,
     /// Per CommonJS module: the names its code exports statically,
     /// re-exports followed (empty for ES modules). Sorted, so that lookups
     /// are cheap and listings deterministic.
@@ -93,7 +94,7 @@ impl ExportTables {
         for m in &graph.modules {
             if m.kind == ModuleKind::CommonJs {
                 let mut names = BTreeSet::new();
-                tables.commonjs_names(graph, m.id, &mut HashSet::new(), &mut names);
+                tables.commonjs_names(graph, m.id, &mut FxHashSet::default(), &mut names);
                 // `default` is always `module.exports`, whatever the code says.
                 names.remove(&atom!("default"));
                 tables.commonjs[m.id.index()] = names;
@@ -108,7 +109,7 @@ impl ExportTables {
         &self,
         graph: &ModuleGraph,
         module: ModuleId,
-        visited: &mut HashSet<ModuleId>,
+        visited: &mut FxHashSet<ModuleId>,
         names: &mut BTreeSet<Atom>,
     ) {
         if !visited.insert(module) {
@@ -170,7 +171,7 @@ impl ExportTables {
             &record.resolution,
             &record.specifier,
             &binding.imported,
-            &mut HashSet::new(),
+            &mut FxHashSet::default(),
         )
     }
 
@@ -182,7 +183,7 @@ impl ExportTables {
         resolution: &Resolution,
         specifier: &Atom,
         imported: &Imported,
-        resolve_set: &mut HashSet<(ModuleId, Atom)>,
+        resolve_set: &mut FxHashSet<(ModuleId, Atom)>,
     ) -> Result<Ref, Unresolved> {
         match (resolution, imported) {
             (Resolution::External, Imported::Namespace) => Ok(Ref::External {
@@ -213,7 +214,7 @@ impl ExportTables {
         graph: &ModuleGraph,
         module: ModuleId,
         name: &Atom,
-        resolve_set: &mut HashSet<(ModuleId, Atom)>,
+        resolve_set: &mut FxHashSet<(ModuleId, Atom)>,
     ) -> Result<Ref, Unresolved> {
         if !resolve_set.insert((module, name.clone())) {
             return Err(Unresolved::Circular);
@@ -293,11 +294,11 @@ impl ExportTables {
     /// `GetExportedNames(module)`.
     pub fn exported_names(&self, graph: &ModuleGraph, module: ModuleId) -> Vec<Atom> {
         let mut names = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         self.collect_names(
             graph,
             module,
-            &mut HashSet::new(),
+            &mut FxHashSet::default(),
             &mut names,
             &mut seen,
             true,
@@ -309,9 +310,9 @@ impl ExportTables {
         &self,
         graph: &ModuleGraph,
         module: ModuleId,
-        star_set: &mut HashSet<ModuleId>,
+        star_set: &mut FxHashSet<ModuleId>,
         names: &mut Vec<Atom>,
-        seen: &mut HashSet<Atom>,
+        seen: &mut FxHashSet<Atom>,
         is_root: bool,
     ) {
         if !star_set.insert(module) {
@@ -356,7 +357,7 @@ impl ExportTables {
             .into_iter()
             .filter_map(|name| {
                 let r = self
-                    .resolve_export(graph, module, &name, &mut HashSet::new())
+                    .resolve_export(graph, module, &name, &mut FxHashSet::default())
                     .ok()?;
                 Some((name, r))
             })

@@ -7,7 +7,7 @@ mod bindings;
 mod rename;
 mod shake;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use swc_ecma_ast::Id;
 
@@ -25,7 +25,7 @@ pub struct Link {
     pub tables: ExportTables,
     /// What each import binding of each module refers to (ids are unique
     /// across the build, so one map serves every module).
-    pub import_refs: HashMap<Id, Ref>,
+    pub import_refs: FxHashMap<Id, Ref>,
     pub names: Names,
     /// Lazily run modules whose initializer is async (they or a lazy
     /// dependency use top-level await). Indexed by module.
@@ -43,7 +43,7 @@ pub struct Link {
 pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnostics> {
     let tables = ExportTables::new(graph);
     let mut diagnostics = Diagnostics::default();
-    let mut import_refs = HashMap::new();
+    let mut import_refs = FxHashMap::default();
 
     for module in &graph.modules {
         for binding in &module.imports {

@@ -4,7 +4,7 @@
 //! module's reserved names). Names are given in execution order, so the
 //! same graph always gets the same names.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use swc_atoms::Atom;
 use swc_ecma_ast::Id;
@@ -43,7 +43,7 @@ const ALWAYS_RESERVED: &[&str] = &[
 
 /// The final names of a chunk.
 pub struct Names {
-    pub symbols: HashMap<Id, Atom>,
+    pub symbols: FxHashMap<Id, Atom>,
     /// Per module: the binding of its namespace object, if one is built.
     pub namespaces: Vec<Atom>,
     /// Per module that does not run inline: the binding of its lazy
@@ -57,7 +57,7 @@ pub struct Names {
     /// Per external specifier: the binding of its namespace.
     pub externals: Vec<(Atom, Atom)>,
     /// Every name given out or reserved, for [`Names::unused`].
-    taken: HashSet<Atom>,
+    taken: FxHashSet<Atom>,
 }
 
 impl Names {
@@ -67,10 +67,10 @@ impl Names {
         let taken = reserved_names(graph);
         let mut fresh = Fresh {
             taken,
-            suffixes: HashMap::new(),
+            suffixes: FxHashMap::default(),
         };
 
-        let mut symbols = HashMap::new();
+        let mut symbols = FxHashMap::default();
         for m in &graph.modules {
             for id in &m.symbols {
                 symbols.insert(id.clone(), fresh.name(&id.0));
@@ -147,7 +147,7 @@ impl Names {
     pub fn shorten(
         &mut self,
         graph: &ModuleGraph,
-        import_refs: &HashMap<Id, Ref>,
+        import_refs: &FxHashMap<Id, Ref>,
         live: &Liveness,
         keep_names: bool,
     ) {
@@ -159,7 +159,7 @@ impl Names {
             Required(usize),
             External(usize),
         }
-        let mut counts: HashMap<Id, u32> = HashMap::new();
+        let mut counts: FxHashMap<Id, u32> = FxHashMap::default();
         let mut namespace_counts = vec![0u32; graph.modules.len()];
         let mut init_counts = vec![0u32; graph.modules.len()];
         let mut external_counts = vec![0u32; self.externals.len()];
@@ -187,7 +187,7 @@ impl Names {
         // Bindings nothing keeps are named last.
         let mut dead = Vec::new();
         for m in &graph.modules {
-            let kept: HashSet<&Id> = m
+            let kept: FxHashSet<&Id> = m
                 .parts
                 .iter()
                 .enumerate()
@@ -221,7 +221,7 @@ impl Names {
         let mut taken = reserved_names(graph);
         // Names that stay as they are.
         if keep_names {
-            let named: HashSet<&Id> = graph
+            let named: FxHashSet<&Id> = graph
                 .modules
                 .iter()
                 .flat_map(|m| &m.named_bindings)
@@ -272,7 +272,7 @@ impl Names {
         }
         let mut fresh = Fresh {
             taken: self.taken.clone(),
-            suffixes: HashMap::new(),
+            suffixes: FxHashMap::default(),
         };
         bases.iter().map(|base| fresh.name(base)).collect()
     }
@@ -289,8 +289,8 @@ impl Names {
 
 /// Names no top-level binding may take: the runtime's, and the globals and
 /// nested names the modules mention.
-fn reserved_names(graph: &ModuleGraph) -> HashSet<Atom> {
-    let mut taken: HashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
+fn reserved_names(graph: &ModuleGraph) -> FxHashSet<Atom> {
+    let mut taken: FxHashSet<Atom> = ALWAYS_RESERVED.iter().map(|s| Atom::from(*s)).collect();
     for m in &graph.modules {
         taken.extend(m.reserved.iter().cloned());
     }
@@ -366,10 +366,10 @@ fn is_reserved_word(name: &str) -> bool {
 }
 
 struct Fresh {
-    taken: HashSet<Atom>,
+    taken: FxHashSet<Atom>,
     /// The last suffix tried for a base name, so that a name declared in
     /// many modules does not rescan the suffixes from the start.
-    suffixes: HashMap<Atom, u32>,
+    suffixes: FxHashMap<Atom, u32>,
 }
 
 impl Fresh {

@@ -10,7 +10,7 @@
 //! object is used. CommonJS modules, and ES modules that run inside an
 //! initializer, are kept whole.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use swc_ecma_ast::Id;
 
@@ -55,19 +55,19 @@ impl Liveness {
 pub fn shake(
     graph: &ModuleGraph,
     tables: &ExportTables,
-    import_refs: &HashMap<Id, Ref>,
+    import_refs: &FxHashMap<Id, Ref>,
     wrapped: &[bool],
     exports_used: bool,
     namespace_used: bool,
 ) -> Liveness {
-    let mut owner = HashMap::new();
-    let mut declarers: Vec<HashMap<Id, Vec<usize>>> = Vec::with_capacity(graph.modules.len());
-    let mut pure_functions = HashSet::new();
+    let mut owner = FxHashMap::default();
+    let mut declarers: Vec<FxHashMap<Id, Vec<usize>>> = Vec::with_capacity(graph.modules.len());
+    let mut pure_functions = FxHashSet::default();
     for m in &graph.modules {
         for id in &m.symbols {
             owner.insert(id.clone(), m.id);
         }
-        let mut table: HashMap<Id, Vec<usize>> = HashMap::new();
+        let mut table: FxHashMap<Id, Vec<usize>> = FxHashMap::default();
         for (index, part) in m.parts.iter().enumerate() {
             for id in &part.declares {
                 table.entry(id.clone()).or_default().push(index);
@@ -112,13 +112,13 @@ pub fn shake(
 struct Shaker<'a> {
     graph: &'a ModuleGraph,
     tables: &'a ExportTables,
-    import_refs: &'a HashMap<Id, Ref>,
+    import_refs: &'a FxHashMap<Id, Ref>,
     wrapped: &'a [bool],
     /// The module declaring each top-level binding.
-    owner: HashMap<Id, ModuleId>,
+    owner: FxHashMap<Id, ModuleId>,
     /// Per module: the statements declaring each of its bindings.
-    declarers: Vec<HashMap<Id, Vec<usize>>>,
-    pure_functions: HashSet<Id>,
+    declarers: Vec<FxHashMap<Id, Vec<usize>>>,
+    pure_functions: FxHashSet<Id>,
     live: Liveness,
     /// Modules whose every export is used.
     namespaces: Vec<bool>,

@@ -7,7 +7,7 @@
 //! said), `export default` gets a named binding, and top-level `this` becomes
 //! `undefined`, as it is in an ES module.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use swc_atoms::{atom, Atom};
 use swc_common::{Mark, Span, SyntaxContext, DUMMY_SP};
@@ -99,16 +99,16 @@ pub fn analyze(
     ast.visit_mut_with(&mut top);
     let top_level_await = top.top_level_await;
 
-    let import_locals: HashSet<Id> = a.imports.iter().map(|b| b.local.clone()).collect();
-    let synthesized: HashSet<Id> = a.synthesized.iter().cloned().collect();
+    let import_locals: FxHashSet<Id> = a.imports.iter().map(|b| b.local.clone()).collect();
+    let synthesized: FxHashSet<Id> = a.synthesized.iter().cloned().collect();
     let mut names = Names {
         top_level,
         synthesized: &synthesized,
         import_locals: &import_locals,
-        seen: HashSet::new(),
+        seen: FxHashSet::default(),
         symbols: Vec::new(),
-        reserved: HashSet::new(),
-        counts: HashMap::new(),
+        reserved: FxHashSet::default(),
+        counts: FxHashMap::default(),
     };
     ast.visit_with(&mut names);
     let symbols = names.symbols;
@@ -578,12 +578,12 @@ fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
         unresolved,
         records: &records,
         exports: CommonJsExports::default(),
-        seen: HashSet::new(),
-        required: HashMap::new(),
+        seen: FxHashSet::default(),
+        required: FxHashMap::default(),
     };
     ast.visit_with(&mut detect);
     let exports = detect.exports;
-    let mut names = AllNames(HashSet::new());
+    let mut names = AllNames(FxHashSet::default());
     ast.visit_with(&mut names);
     let mut reserved: Vec<Atom> = names.0.into_iter().collect();
     reserved.sort();
@@ -604,7 +604,7 @@ fn analyze_commonjs(ast: &mut Module, unresolved: SyntaxContext) -> Analysis {
     }
 }
 
-struct AllNames(HashSet<Atom>);
+struct AllNames(FxHashSet<Atom>);
 
 impl Visit for AllNames {
     fn visit_ident(&mut self, ident: &Ident) {
@@ -622,9 +622,9 @@ struct CommonJsDetector<'a> {
     unresolved: SyntaxContext,
     records: &'a [ImportRecord],
     exports: CommonJsExports,
-    seen: HashSet<Atom>,
+    seen: FxHashSet<Atom>,
     /// `var x = require('y')`: the record each such binding holds.
-    required: HashMap<Id, usize>,
+    required: FxHashMap<Id, usize>,
 }
 
 impl CommonJsDetector<'_> {
@@ -883,13 +883,13 @@ fn literal_truth(e: &Expr) -> Option<bool> {
 /// reserved name (a global, or a name of a nested scope).
 struct Names<'a> {
     top_level: SyntaxContext,
-    synthesized: &'a HashSet<Id>,
-    import_locals: &'a HashSet<Id>,
-    seen: HashSet<Id>,
+    synthesized: &'a FxHashSet<Id>,
+    import_locals: &'a FxHashSet<Id>,
+    seen: FxHashSet<Id>,
     symbols: Vec<Id>,
-    reserved: HashSet<Atom>,
+    reserved: FxHashSet<Atom>,
     /// How often each top-level symbol and import binding is written.
-    counts: HashMap<Id, u32>,
+    counts: FxHashMap<Id, u32>,
 }
 
 impl Visit for Names<'_> {

@@ -22,7 +22,7 @@ pub mod parse;
 mod parts;
 mod resolve;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
@@ -121,7 +121,7 @@ struct Shared {
     job: Job,
     resolver: ModuleResolver,
     defines: Vec<Define>,
-    claims: DashMap<PathBuf, ModuleId>,
+    claims: DashMap<PathBuf, ModuleId, rustc_hash::FxBuildHasher>,
     next_id: AtomicU32,
     /// Loads claimed and not yet reported.
     outstanding: AtomicUsize,
@@ -133,7 +133,7 @@ struct Shared {
 
 /// How a specifier resolved, once per (specifier, is `require`) in a module.
 type Outcome = Result<Resolution, (String, Option<String>)>;
-type Outcomes = HashMap<(Atom, bool), Outcome>;
+type Outcomes = FxHashMap<(Atom, bool), Outcome>;
 
 /// Loads every module reachable from the entries. All problems found are
 /// returned together.
@@ -256,7 +256,7 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
                 value: parse::define_value(value),
             })
             .collect(),
-        claims: DashMap::new(),
+        claims: DashMap::default(),
         next_id: AtomicU32::new(0),
         outstanding: AtomicUsize::new(0),
         misses: AtomicUsize::new(0),
@@ -463,7 +463,7 @@ impl Shared {
             SourceKind::Tsx | SourceKind::JavaScript => self.resolver.jsx_settings(path),
             _ => Default::default(),
         };
-        let mut outcomes = Outcomes::new();
+        let mut outcomes = Outcomes::default();
         if prescan && kind != SourceKind::Json {
             let dialect = Dialect::from_path(path);
             let scan = spans.time(Stage::Prescan, || prescan_imports(&text, dialect, &jsx));
@@ -564,7 +564,7 @@ impl Shared {
             _ => Default::default(),
         };
         let scan = prescan_imports(&text, Dialect::from_path(path), &jsx);
-        let mut outcomes = Outcomes::new();
+        let mut outcomes = Outcomes::default();
         for (specifier, kind) in scan {
             let outcome = self.outcome(&mut outcomes, path, specifier.as_str().into(), kind);
             let target = match outcome {

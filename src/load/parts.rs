@@ -7,7 +7,7 @@
 //! values: literals, functions, bound names, reads of well-known globals,
 //! and calls annotated `/* @__PURE__ */`. Anything else is kept.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use swc_atoms::Atom;
 use swc_common::comments::{CommentKind, Comments, SingleThreadedComments};
@@ -26,8 +26,8 @@ pub struct Context<'a> {
     pub top_level: SyntaxContext,
     pub unresolved: SyntaxContext,
     /// Bindings the analysis made (`export default` of an expression).
-    pub synthesized: &'a HashSet<Id>,
-    pub import_locals: &'a HashSet<Id>,
+    pub synthesized: &'a FxHashSet<Id>,
+    pub import_locals: &'a FxHashSet<Id>,
     pub comments: &'a SingleThreadedComments,
     pub records: &'a [ImportRecord],
 }
@@ -40,7 +40,7 @@ impl Context<'_> {
 
 /// The parts of a normalized module body, one per statement.
 pub fn parts(body: &[ModuleItem], cx: &Context) -> Vec<Part> {
-    let calls: HashMap<BytePos, usize> = cx
+    let calls: FxHashMap<BytePos, usize> = cx
         .records
         .iter()
         .enumerate()
@@ -61,7 +61,7 @@ pub fn parts(body: &[ModuleItem], cx: &Context) -> Vec<Part> {
             let mut uses = Uses {
                 cx,
                 calls: &calls,
-                seen: HashSet::new(),
+                seen: FxHashSet::default(),
                 uses: Vec::new(),
                 member_uses: Vec::new(),
                 records: Vec::new(),
@@ -268,8 +268,8 @@ fn name_fixup(stmt: &Stmt, cx: &Context) -> Option<Id> {
 
 struct Uses<'a> {
     cx: &'a Context<'a>,
-    calls: &'a HashMap<BytePos, usize>,
-    seen: HashSet<Id>,
+    calls: &'a FxHashMap<BytePos, usize>,
+    seen: FxHashSet<Id>,
     uses: Vec<Id>,
     member_uses: Vec<(Id, Atom)>,
     records: Vec<usize>,
