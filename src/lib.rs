@@ -58,6 +58,30 @@ pub struct BuildOutput {
     pub timing: Timing,
 }
 
+/// Memory a build no longer needs: the modules' trees once printed, the
+/// graph and the link once the chunk is assembled. Freeing it walks every
+/// tree, so it is done on a thread of its own, which the build does not
+/// wait for: it overlaps writing the output, and the caller's next steps.
+#[derive(Default)]
+pub struct Leftovers(Vec<Box<dyn Send>>);
+
+impl Leftovers {
+    pub fn keep<T: Send + 'static>(&mut self, value: T) {
+        self.0.push(Box::new(value));
+    }
+
+    fn extend(&mut self, other: Leftovers) {
+        self.0.extend(other.0);
+    }
+
+    /// Frees everything on another thread.
+    fn free_in_background(self) {
+        if !self.0.is_empty() {
+            std::thread::spawn(move || drop(self));
+        }
+    }
+}
+
 /// Runs a build. On failure nothing is written and every problem found is
 /// returned.
 pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
@@ -66,6 +90,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     let globals = Globals::new();
     let mut output = BuildOutput::default();
     let mut problems = Diagnostics::default();
+    let mut leftovers = Leftovers::default();
     let mut metafile = options
         .metafile
         .as_ref()
@@ -73,7 +98,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
         match bundle(options, entry, &path, &globals, metafile.as_mut()) {
-            Ok((files, inputs, timing)) => {
+            Ok((files, inputs, timing, spent)) => {
+                leftovers.extend(spent);
                 output.files.extend(files);
                 output.inputs.extend(inputs);
                 output.timing.merge(&timing);
@@ -81,6 +107,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
             Err(d) => problems.extend(d),
         }
     }
+    leftovers.free_in_background();
     problems.into_result(())?;
     output.inputs.sort();
     output.inputs.dedup();
@@ -114,7 +141,7 @@ fn bundle(
     output: &std::path::Path,
     globals: &Globals,
     metafile: Option<&mut metafile::Metafile>,
-) -> Result<(Vec<OutputFile>, Vec<PathBuf>, Timing), Diagnostics> {
+) -> Result<(Vec<OutputFile>, Vec<PathBuf>, Timing, Leftovers), Diagnostics> {
     let single = BuildOptions {
         entries: vec![entry.to_path_buf()],
         ..options.clone()
@@ -131,7 +158,7 @@ fn bundle(
 
     // Export resolution follows re-export chains recursively; a thread with
     // a large stack keeps deep chains from overflowing.
-    let (emitted, link_time) = std::thread::scope(|scope| {
+    let (mut emitted, link, link_time) = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn_scoped(scope, || {
@@ -139,7 +166,7 @@ fn bundle(
                 let link = link::link(&graph, &single)?;
                 let link_time = linking.elapsed();
                 let emitted = emit::emit(&graph, asts, &link, &single, globals, output);
-                Ok::<_, Diagnostics>((emitted, link_time))
+                Ok::<_, Diagnostics>((emitted, link, link_time))
             })
             .expect("the link thread starts")
             .join()
@@ -150,6 +177,9 @@ fn bundle(
     if let Some(metafile) = metafile {
         metafile.add(&graph, &emitted, output, emitted.code.len(), &options.cwd);
     }
+    let mut leftovers = std::mem::take(&mut emitted.spent);
+    leftovers.keep(graph);
+    leftovers.keep(link);
     let mut files = vec![OutputFile {
         path: output.to_path_buf(),
         contents: emitted.code,
@@ -168,5 +198,5 @@ fn bundle(
             });
         }
     }
-    Ok((files, inputs, timing))
+    Ok((files, inputs, timing, leftovers))
 }

@@ -53,15 +53,25 @@ struct Printed {
     /// The source maps of the printed pieces, each with the line of `code`
     /// it starts on.
     maps: Vec<(u32, MapPiece)>,
+    /// The printed trees, kept to be freed after the chunk is assembled.
+    spent: Vec<Program>,
+}
+
+/// A piece of a module, printed: its code, its source map, and its tree.
+struct Piece {
+    code: String,
+    map: Option<MapPiece>,
+    tree: Option<Program>,
 }
 
 impl Printed {
     /// Appends a printed piece, which starts on a line of its own.
-    fn push(&mut self, (text, map): (String, Option<MapPiece>)) {
-        if let Some(map) = map {
+    fn push(&mut self, piece: Piece) {
+        if let Some(map) = piece.map {
             self.maps.push((line_count(&self.code), map));
         }
-        self.code.push_str(&text);
+        self.code.push_str(&piece.code);
+        self.spent.extend(piece.tree);
     }
 }
 
@@ -69,8 +79,6 @@ fn line_count(text: &str) -> u32 {
     text.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
-/// Prints the chunk of `graph` for `entry`. `asts` are the modules' ASTs,
-/// indexed by module id; they are consumed.
 /// A printed chunk.
 pub struct Emitted {
     pub code: String,
@@ -86,9 +94,12 @@ pub struct Emitted {
     pub legal_file: Option<String>,
     /// With `--sourcemap` (linked or external): the text of `<bundle>.map`.
     pub map_file: Option<String>,
+    /// The modules' trees and printed pieces, for the caller to free.
+    pub spent: crate::Leftovers,
 }
 
-/// Prints the chunk of `graph`.
+/// Prints the chunk of `graph`. `asts` are the modules' ASTs, indexed by
+/// module id.
 pub fn emit(
     graph: &ModuleGraph,
     asts: Vec<Module>,
@@ -164,7 +175,9 @@ pub fn emit(
     };
 
     // The strict part: everything but the helpers and CommonJS functions.
-    let mut inner = String::new();
+    // Sized once for all the printed code, which is most of it.
+    let code_len: usize = printed.iter().map(|p| p.code.len()).sum();
+    let mut inner = String::with_capacity(code_len + 4096);
     if format != Format::Esm {
         external_requires(&mut inner, link);
     }
@@ -256,7 +269,7 @@ pub fn emit(
         }
     }
 
-    let mut out = String::new();
+    let mut out = String::with_capacity(inner.len() + commonjs.len() + 4096);
     if let Some(hashbang) = hashbang {
         let _ = writeln!(out, "#!{hashbang}");
     }
@@ -310,7 +323,7 @@ pub fn emit(
         options.legal_comments,
         LegalComments::Eof | LegalComments::External
     ) {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         for m in live_modules() {
             for comment in &m.legal_comments {
                 if seen.insert(comment.as_str()) {
@@ -378,16 +391,20 @@ pub fn emit(
             .collect(),
         Format::Cjs | Format::Iife => Vec::new(),
     };
+    let module_bytes = printed.iter().map(|p| p.code.len()).collect();
+    let mut spent = crate::Leftovers::default();
+    spent.keep(printed);
     Emitted {
         code: out,
         time: StageTime {
             wall,
             workers: wall - printing_wall + printing_busy,
         },
-        module_bytes: printed.iter().map(|p| p.code.len()).collect(),
+        module_bytes,
         exports,
         legal_file,
         map_file,
+        spent,
     }
 }
 
@@ -558,6 +575,7 @@ fn print_module(
         uses_default: rewriter.uses_default,
         uses_filename: rewriter.uses_filename,
         maps: Vec::new(),
+        spent: Vec::new(),
     };
     if options.legal_comments == LegalComments::Inline {
         for comment in &module.legal_comments {
@@ -574,7 +592,7 @@ fn print_module(
     let body = ast.body;
     let Some(init) = &link.names.inits[id.index()] else {
         let piece = print(module, link, style, body, false, sources);
-        if !piece.0.is_empty() {
+        if !piece.code.is_empty() {
             if !style.whitespace {
                 let _ = writeln!(
                     printed.code,
@@ -791,9 +809,13 @@ fn print(
     body: Vec<ModuleItem>,
     script: bool,
     sources: Option<&Arc<Sources>>,
-) -> (String, Option<MapPiece>) {
+) -> Piece {
     if body.is_empty() {
-        return (String::new(), None);
+        return Piece {
+            code: String::new(),
+            map: None,
+            tree: None,
+        };
     }
     let cm = &module.cm;
     let mut program = if script {
@@ -861,7 +883,11 @@ fn print(
         text.push('\n');
     }
     let map = sources.map(|sources| sourcemap::encode(module, sources.clone(), &mappings));
-    (text, map)
+    Piece {
+        code: text,
+        map,
+        tree: Some(program),
+    }
 }
 
 /// The namespace objects the chunk uses, and the ones their members use,

@@ -245,7 +245,7 @@ pub fn parse(
         }
         SourceKind::JavaScript | SourceKind::Json => {}
     }
-    if kind != SourceKind::Json {
+    if may_have_jsx(kind, file.src.as_str()) {
         program.mutate(react(
             cm.clone(),
             Some(&comments),
@@ -301,6 +301,18 @@ pub fn legal_comments(comments: &SingleThreadedComments) -> Vec<String> {
     found.sort();
     found.dedup_by(|a, b| a.1 == b.1);
     found.into_iter().map(|(_, text)| text).collect()
+}
+
+/// Whether the JSX transform has anything to do. `.ts` and JSON have no
+/// JSX; in JavaScript every element or fragment has a closing tag (`</`)
+/// or closes itself (`/>`), so a file with neither has none, and the pass
+/// over its tree is skipped.
+fn may_have_jsx(kind: SourceKind, text: &str) -> bool {
+    match kind {
+        SourceKind::Tsx => true,
+        SourceKind::TypeScript | SourceKind::Json => false,
+        SourceKind::JavaScript => text.contains("</") || text.contains("/>"),
+    }
 }
 
 fn jsx_options(jsx: &JsxSettings) -> JsxOptions {
