@@ -76,7 +76,7 @@ impl Printed {
 }
 
 fn line_count(text: &str) -> u32 {
-    text.bytes().filter(|&b| b == b'\n').count() as u32
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32
 }
 
 /// A printed chunk.
@@ -412,7 +412,13 @@ pub fn emit(
 /// each module's code starts in `code` (in order), and each module's maps
 /// move down by the lines before it.
 fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output: &Path) -> String {
-    let mut joiner = Joiner::default();
+    let size = pieces
+        .iter()
+        .flat_map(|&(_, module)| &printed[module].maps)
+        .map(|(_, piece)| piece.size())
+        .sum::<usize>()
+        + line_count(code) as usize;
+    let mut joiner = Joiner::with_capacity(size);
     let mut line = 0u32;
     let mut scanned = 0usize;
     for &(at, module) in pieces {

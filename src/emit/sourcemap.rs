@@ -26,16 +26,45 @@ pub struct Sources {
     names: Vec<String>,
     /// `sourcesContent` entries, when the map includes them.
     contents: Option<Vec<String>>,
+    /// The lines of the module's own file.
+    lines: Lines,
+}
+
+/// Where each line of a file starts, to turn byte offsets into lines and
+/// columns. Lines end at `\n`, as in the code generator's positions.
+struct Lines {
+    starts: Vec<u32>,
+    ascii: bool,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at as u32 + 1));
+        Lines {
+            starts,
+            ascii: text.is_ascii(),
+        }
+    }
+}
+
+/// `text` as a JSON string, written into a buffer sized for it once.
+fn json(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16 + 2);
+    serde_json::to_writer(&mut out, text).expect("a string serializes");
+    String::from_utf8(out).expect("JSON text is UTF-8")
 }
 
 impl Sources {
     /// `module`'s sources, named relative to `map_dir`.
     pub fn of(module: &Module, map_dir: &Path, with_contents: bool) -> Arc<Sources> {
-        let json = |text: &str| serde_json::to_string(text).expect("a string serializes");
+        let lines = Lines::of(&module.file.src);
         let sources = match &module.input_map {
             None => Sources {
                 names: vec![json(&relative_path(&module.path, map_dir))],
                 contents: with_contents.then(|| vec![json(&module.file.src)]),
+                lines,
             },
             Some(input) => Sources {
                 names: input
@@ -56,6 +85,7 @@ impl Sources {
                         })
                         .collect()
                 }),
+                lines,
             },
         };
         Arc::new(sources)
@@ -88,7 +118,7 @@ pub struct MapPiece {
 pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, LineCol)]) -> MapPiece {
     let mut piece = MapPiece {
         sources,
-        mappings: String::new(),
+        mappings: String::with_capacity(mappings.len() * 6),
         first: None,
         last: Segment::default(),
         lines: 0,
@@ -102,7 +132,7 @@ pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, Line
         if at.is_some_and(|(line, column)| (generated.line, generated.col) <= (line, column)) {
             continue;
         }
-        let Some((line, column)) = original(file, pos) else {
+        let Some((line, column)) = original(file, &piece.sources.lines, pos) else {
             continue;
         };
         let (source, line, column) = match &module.input_map {
@@ -155,21 +185,24 @@ pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, Line
     piece
 }
 
-/// The 0-based line and UTF-16 column of `pos` in `file`.
-fn original(file: &SourceFile, pos: BytePos) -> Option<(u32, u32)> {
+/// The 0-based line and UTF-16 column of `pos` in `file`, whose lines
+/// are `lines`.
+fn original(file: &SourceFile, lines: &Lines, pos: BytePos) -> Option<(u32, u32)> {
     if pos < file.start_pos || pos > file.end_pos {
         return None;
     }
-    let line = file.lookup_line(pos)?;
-    let analysis = file.analyze();
-    let line_start = (analysis.lines[line] - file.start_pos).0 as usize;
-    let offset = (pos - file.start_pos).0 as usize;
-    let column = if analysis.multibyte_chars.is_empty() {
+    let offset = (pos - file.start_pos).0;
+    let line = lines.starts.partition_point(|&start| start <= offset) - 1;
+    let line_start = lines.starts[line];
+    let column = if lines.ascii {
         offset - line_start
     } else {
-        file.src.get(line_start..offset)?.encode_utf16().count()
+        file.src
+            .get(line_start as usize..offset as usize)?
+            .encode_utf16()
+            .count() as u32
     };
-    Some((line as u32, column as u32))
+    Some((line as u32, column))
 }
 
 fn write_segment(out: &mut String, previous: Segment, segment: Segment) {
@@ -218,7 +251,22 @@ pub struct Joiner {
     last: Segment,
 }
 
+impl MapPiece {
+    /// The bytes of its mappings.
+    pub fn size(&self) -> usize {
+        self.mappings.len()
+    }
+}
+
 impl Joiner {
+    /// A joiner whose mappings will take about `size` bytes.
+    pub fn with_capacity(size: usize) -> Joiner {
+        Joiner {
+            mappings: String::with_capacity(size),
+            ..Joiner::default()
+        }
+    }
+
     /// Adds `piece`, whose code starts on line `line` of the chunk.
     pub fn add(&mut self, line: u32, piece: &MapPiece) {
         let Some((first, start, end)) = piece.first else {
