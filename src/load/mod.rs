@@ -18,6 +18,7 @@
 
 mod analyze;
 mod input_map;
+mod listing;
 pub mod parse;
 mod parts;
 mod resolve;

@@ -4,13 +4,17 @@
 use std::path::{Path, PathBuf};
 
 use oxc_resolver::{
-    ModuleType, Resolution, ResolveError, ResolveOptions, Resolver, SideEffects, TsconfigDiscovery,
+    FileSystem, ModuleType, Resolution, ResolveError, ResolveOptions, ResolverGeneric, SideEffects,
+    TsconfigDiscovery,
 };
 
 use crate::graph::ImportKind;
 use crate::options::{BuildOptions, Platform};
 
+use super::listing::ListedFs;
 use super::parse::JsxSettings;
+
+type Resolver = ResolverGeneric<ListedFs>;
 
 /// What a specifier resolves to.
 pub enum Resolved {
@@ -114,7 +118,7 @@ impl ModuleResolver {
             ),
             ..import_options.clone()
         };
-        let import = Resolver::new(import_options);
+        let import = Resolver::new_with_file_system(ListedFs::new(), import_options);
         let require = import.clone_with_options(require_options);
         ModuleResolver {
             import,
