@@ -53,8 +53,9 @@ struct Printed {
     /// The source maps of the printed pieces, each with the line of `code`
     /// it starts on.
     maps: Vec<(u32, MapPiece)>,
-    /// The printed trees, kept to be freed after the chunk is assembled.
-    spent: Vec<Program>,
+    /// The printed trees and the statements tree shaking dropped, kept to
+    /// be freed after the chunk is written.
+    spent: crate::Leftovers,
 }
 
 /// A piece of a module, printed: its code, its source map, and its tree.
@@ -71,7 +72,9 @@ impl Printed {
             self.maps.push((line_count(&self.code), map));
         }
         self.code.push_str(&piece.code);
-        self.spent.extend(piece.tree);
+        if let Some(tree) = piece.tree {
+            self.spent.keep(tree);
+        }
     }
 }
 
@@ -557,15 +560,18 @@ fn print_module(
 ) -> Printed {
     let module = graph.module(id);
     if !link.live.module(id) {
-        return Printed::default();
+        let mut printed = Printed::default();
+        printed.spent.keep(ast);
+        return printed;
     }
+    let mut dropped = Vec::new();
     if link.live.parts[id.index()].contains(&false) {
-        ast.body = std::mem::take(&mut ast.body)
+        let (kept, not): (Vec<_>, Vec<_>) = std::mem::take(&mut ast.body)
             .into_iter()
             .enumerate()
-            .filter(|(index, _)| link.live.part(id, *index))
-            .map(|(_, item)| item)
-            .collect();
+            .partition(|(index, _)| link.live.part(id, *index));
+        ast.body = kept.into_iter().map(|(_, item)| item).collect();
+        dropped = not;
     }
     let mut rewriter = Rewriter::new(graph, link, id);
     ast.visit_mut_with(&mut rewriter);
@@ -581,8 +587,11 @@ fn print_module(
         uses_default: rewriter.uses_default,
         uses_filename: rewriter.uses_filename,
         maps: Vec::new(),
-        spent: Vec::new(),
+        spent: crate::Leftovers::default(),
     };
+    if !dropped.is_empty() {
+        printed.spent.keep(dropped);
+    }
     if options.legal_comments == LegalComments::Inline {
         for comment in &module.legal_comments {
             printed.code.push_str(comment);
