@@ -177,102 +177,10 @@ pub fn emit(
         import: format != Format::Esm && !link.names.externals.is_empty(),
     };
 
-    // The strict part: everything but the helpers and CommonJS functions.
-    // Sized once for all the printed code, which is most of it.
+    // The chunk is written once, in order, into one buffer sized for all
+    // the printed code, which is most of it.
     let code_len: usize = printed.iter().map(|p| p.code.len()).sum();
-    let mut inner = String::with_capacity(code_len + 4096);
-    if format != Format::Esm {
-        external_requires(&mut inner, link);
-    }
-    if format == Format::Cjs && !entry_members.is_empty() {
-        let _ = writeln!(inner, "__export(module.exports, {{");
-        for (name, r) in &entry_members {
-            let _ = writeln!(
-                inner,
-                "  {}: () => {},",
-                property_key(name),
-                ref_text(link, r)
-            );
-        }
-        inner.push_str(
-            "});\nObject.defineProperty(module.exports, \"__esModule\", { value: true });\n",
-        );
-    }
-    inner.push_str(&namespace_decls);
-    // Initializers are defined first: eager code, and any `import()` or
-    // `require()` in it, may call them.
-    let mut commonjs = String::new();
-    // Where each module's code goes: in `commonjs` or `inner`, at which
-    // byte. The source map is joined from these.
-    let mut placed: Vec<(bool, usize, usize)> = Vec::new();
-    for (m, p) in graph.modules.iter().zip(&printed) {
-        if graph.wrapped[m.id.index()] && link.live.module(m.id) {
-            if m.kind == ModuleKind::CommonJs && split {
-                placed.push((true, commonjs.len(), m.id.index()));
-                commonjs.push_str(&p.code);
-            } else {
-                placed.push((false, inner.len(), m.id.index()));
-                inner.push_str(&p.code);
-            }
-        }
-    }
-    for (m, p) in graph.modules.iter().zip(&printed) {
-        let id = m.id.index();
-        if graph.lazy[id] || !link.live.module(m.id) {
-            continue;
-        }
-        if graph.wrapped[id] {
-            // An eager module with an initializer runs at its place.
-            let init = link.names.inits[id]
-                .as_ref()
-                .expect("wrapped modules have initializers");
-            let _ = writeln!(inner, "{init}();");
-        } else {
-            placed.push((false, inner.len(), id));
-            inner.push_str(&p.code);
-        }
-    }
-    let entry_exports = || {
-        link.names.inits[entry.index()]
-            .as_ref()
-            .map(|init| format!("{init}()"))
-            .expect("CommonJS modules have initializers")
-    };
-    match format {
-        Format::Esm => {
-            if link.async_eval[entry.index()] {
-                let _ = writeln!(
-                    inner,
-                    "await {};",
-                    link.names.inits[entry.index()]
-                        .as_ref()
-                        .expect("async modules have a promise")
-                );
-            }
-            if entry_is_commonjs {
-                let _ = writeln!(inner, "export default {};", entry_exports());
-            } else {
-                esm_exports(&mut inner, link, &entry_members)
-            }
-        }
-        Format::Cjs => {
-            if entry_is_commonjs {
-                let _ = writeln!(inner, "module.exports = {};", entry_exports());
-            }
-        }
-        Format::Iife => {
-            if options.global_name.is_some() {
-                let value = if entry_is_commonjs {
-                    entry_exports()
-                } else {
-                    link.names.namespaces[entry.index()].to_string()
-                };
-                let _ = writeln!(inner, "return {value};");
-            }
-        }
-    }
-
-    let mut out = String::with_capacity(inner.len() + commonjs.len() + 4096);
+    let mut out = String::with_capacity(code_len + namespace_decls.len() + 8192);
     if let Some(hashbang) = hashbang {
         let _ = writeln!(out, "#!{hashbang}");
     }
@@ -295,27 +203,113 @@ pub fn emit(
         out.push_str("\"use strict\";\n");
     }
     out.push_str(&helpers.code());
-    let (commonjs_base, inner_base);
+    // Where each module's code starts in the chunk, by module: the source
+    // map is joined from these.
+    let mut placed: Vec<(usize, usize)> = Vec::new();
+    let wrapped_live = |m: &&GraphModule| graph.wrapped[m.id.index()] && link.live.module(m.id);
     if split {
+        // The CommonJS functions, in the sloppy outer scope.
         if !shared.is_empty() {
             let names: Vec<&str> = shared.iter().map(|n| n.as_str()).collect();
             let _ = writeln!(out, "var {};", names.join(", "));
         }
-        commonjs_base = out.len();
-        out.push_str(&commonjs);
+        for m in graph.modules.iter().filter(wrapped_live) {
+            if m.kind == ModuleKind::CommonJs {
+                placed.push((out.len(), m.id.index()));
+                out.push_str(&printed[m.id.index()].code);
+            }
+        }
         let result = if format == Format::Iife && options.global_name.is_some() {
             "return "
         } else {
             ""
         };
         let _ = writeln!(out, "{result}(() => {{\n\"use strict\";");
-        inner_base = out.len();
-        out.push_str(&inner);
+    }
+    // The strict part: everything but the helpers and CommonJS functions.
+    if format != Format::Esm {
+        external_requires(&mut out, link);
+    }
+    if format == Format::Cjs && !entry_members.is_empty() {
+        let _ = writeln!(out, "__export(module.exports, {{");
+        for (name, r) in &entry_members {
+            let _ = writeln!(
+                out,
+                "  {}: () => {},",
+                property_key(name),
+                ref_text(link, r)
+            );
+        }
+        out.push_str(
+            "});\nObject.defineProperty(module.exports, \"__esModule\", { value: true });\n",
+        );
+    }
+    out.push_str(&namespace_decls);
+    // Initializers are defined first: eager code, and any `import()` or
+    // `require()` in it, may call them.
+    for m in graph.modules.iter().filter(wrapped_live) {
+        if !(m.kind == ModuleKind::CommonJs && split) {
+            placed.push((out.len(), m.id.index()));
+            out.push_str(&printed[m.id.index()].code);
+        }
+    }
+    for (m, p) in graph.modules.iter().zip(&printed) {
+        let id = m.id.index();
+        if graph.lazy[id] || !link.live.module(m.id) {
+            continue;
+        }
+        if graph.wrapped[id] {
+            // An eager module with an initializer runs at its place.
+            let init = link.names.inits[id]
+                .as_ref()
+                .expect("wrapped modules have initializers");
+            let _ = writeln!(out, "{init}();");
+        } else {
+            placed.push((out.len(), id));
+            out.push_str(&p.code);
+        }
+    }
+    let entry_exports = || {
+        link.names.inits[entry.index()]
+            .as_ref()
+            .map(|init| format!("{init}()"))
+            .expect("CommonJS modules have initializers")
+    };
+    match format {
+        Format::Esm => {
+            if link.async_eval[entry.index()] {
+                let _ = writeln!(
+                    out,
+                    "await {};",
+                    link.names.inits[entry.index()]
+                        .as_ref()
+                        .expect("async modules have a promise")
+                );
+            }
+            if entry_is_commonjs {
+                let _ = writeln!(out, "export default {};", entry_exports());
+            } else {
+                esm_exports(&mut out, link, &entry_members)
+            }
+        }
+        Format::Cjs => {
+            if entry_is_commonjs {
+                let _ = writeln!(out, "module.exports = {};", entry_exports());
+            }
+        }
+        Format::Iife => {
+            if options.global_name.is_some() {
+                let value = if entry_is_commonjs {
+                    entry_exports()
+                } else {
+                    link.names.namespaces[entry.index()].to_string()
+                };
+                let _ = writeln!(out, "return {value};");
+            }
+        }
+    }
+    if split {
         out.push_str("})();\n");
-    } else {
-        commonjs_base = out.len();
-        inner_base = out.len();
-        out.push_str(&inner);
     }
     if format == Format::Iife {
         out.push_str("})();\n");
@@ -346,21 +340,8 @@ pub fn emit(
         out.push_str(footer);
         out.push('\n');
     }
-    let map = (options.source_maps != SourceMaps::None).then(|| {
-        let mut pieces: Vec<(usize, usize)> = placed
-            .iter()
-            .map(|&(in_commonjs, at, module)| {
-                let base = if in_commonjs {
-                    commonjs_base
-                } else {
-                    inner_base
-                };
-                (base + at, module)
-            })
-            .collect();
-        pieces.sort_unstable();
-        join_maps(&out, &pieces, &printed, output)
-    });
+    let map = (options.source_maps != SourceMaps::None)
+        .then(|| join_maps(&out, &placed, &printed, output));
     if let Some(map) = &map {
         let file = output
             .file_name()
