@@ -8,6 +8,7 @@ mod rewrite;
 mod runtime;
 mod sourcemap;
 pub mod write;
+mod writer;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,11 +19,11 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::unbounded;
 use swc_common::{Globals, DUMMY_SP, GLOBALS};
 use swc_ecma_ast::*;
-use swc_ecma_codegen::text_writer::JsWriter;
 use swc_ecma_codegen::{Config, Emitter};
 use swc_ecma_transforms_base::fixer::fixer;
 use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
+use writer::Writer;
 
 use crate::diagnostics::display_path;
 use crate::graph::{
@@ -852,8 +853,11 @@ fn print(
     // needs (an IIFE statement, a sequence in a call); the fixer puts them
     // back.
     program.mutate(fixer(None));
-    let mut buf = Vec::new();
-    let mut mappings = Vec::new();
+    // Sized for the source: printed code is about as long, and has about
+    // a mapping for every five bytes.
+    let source_len = module.file.src.len();
+    let mut buf = Vec::with_capacity(source_len + 64);
+    let mut mappings = Vec::with_capacity(if sources.is_some() { source_len / 5 } else { 0 });
     {
         let mut emitter = Emitter {
             cfg: Config::default()
@@ -861,12 +865,7 @@ fn print(
                 .with_target(style.target),
             cm: cm.clone(),
             comments: None,
-            wr: JsWriter::new(
-                cm.clone(),
-                "\n",
-                &mut buf,
-                sources.is_some().then_some(&mut mappings),
-            ),
+            wr: Writer::new(&mut buf, sources.is_some().then_some(&mut mappings)),
         };
         match &program {
             Program::Module(m) => emitter.emit_module(m),
