@@ -28,10 +28,13 @@ pub(crate) type Window = [u8; BLOCK + LOOKAHEAD];
 /// What matters in code in one block: bit `i` of a mask is byte `i`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Masks {
-    /// `{` and `}`, half of all the bytes that matter in code. They only
-    /// push and pop the walker's brace stack, which a tight loop does
-    /// without going through the walker's dispatch on every byte.
-    pub(crate) braces: u64,
+    /// `{`. With `}`, half of all the bytes that matter in code. They only
+    /// push and pop the walker's brace stack, which it does for a run of
+    /// them at once, with no branch on which brace is where: that is why
+    /// the two have masks of their own.
+    pub(crate) opens: u64,
+    /// `}`.
+    pub(crate) closes: u64,
     /// The other [`CODE_BYTES`], and where one of [`KEYWORD_PREFIXES`]
     /// starts.
     pub(crate) others: u64,
@@ -110,10 +113,8 @@ pub(crate) fn is_significant(src: &[u8], p: usize, jsx: bool) -> bool {
 /// The lookup tables of the shuffle-based classifiers (AVX2, NEON).
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod tables {
-    use super::{code_bytes, BRACES, KEYWORD_PREFIXES};
+    use super::{code_bytes, KEYWORD_PREFIXES};
 
-    /// `BRACE[b & 15] == b` when `b` is a brace.
-    pub(super) const BRACE: [u8; 16] = nibble_table(&BRACES);
     /// `CODE[b & 15] == b` when `b` is one of the other bytes that matter in
     /// code outside JSX dialects.
     pub(super) const CODE: [u8; 16] = nibble_table(code_bytes(false));
@@ -181,7 +182,8 @@ pub enum Classifier {
     Scalar,
     /// x86_64 SSE2: 16 bytes at a time.
     Sse2,
-    /// x86_64 AVX2: 32 bytes at a time.
+    /// x86_64 AVX2: 32 bytes at a time. Counting and finding bits with
+    /// POPCNT, LZCNT and BMI1, which every AVX2 CPU has too.
     Avx2,
     /// aarch64 NEON: 16 bytes at a time.
     Neon,
@@ -195,7 +197,7 @@ impl Classifier {
         {
             // SSE2 is part of the x86_64 baseline.
             all.push(Classifier::Sse2);
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if x86::avx2_detected() {
                 all.push(Classifier::Avx2);
             }
         }
@@ -229,7 +231,7 @@ impl Classifier {
             Classifier::Sse2 => unsafe { x86::classify_sse2(window, jsx) },
             #[cfg(target_arch = "x86_64")]
             Classifier::Avx2 => {
-                assert!(std::arch::is_x86_feature_detected!("avx2"));
+                assert!(x86::avx2_detected());
                 // SAFETY: AVX2 support was checked just above.
                 unsafe { x86::classify_avx2(window, jsx) }
             }
@@ -254,7 +256,7 @@ impl Classifier {
             Classifier::Sse2 => unsafe { x86::find_sse2(src, from, needles) },
             #[cfg(target_arch = "x86_64")]
             Classifier::Avx2 => {
-                assert!(std::arch::is_x86_feature_detected!("avx2"));
+                assert!(x86::avx2_detected());
                 // SAFETY: AVX2 support was checked just above.
                 unsafe { x86::find_avx2(src, from, needles) }
             }
@@ -273,7 +275,8 @@ pub(crate) fn classify_scalar(window: &Window, jsx: bool) -> Masks {
     for i in 0..BLOCK {
         let three = [window[i], window[i + 1], window[i + 2]];
         let other = code_bytes(jsx).contains(&window[i]) || KEYWORD_PREFIXES.contains(&three);
-        masks.braces |= u64::from(BRACES.contains(&window[i])) << i;
+        masks.opens |= u64::from(window[i] == BRACES[0]) << i;
+        masks.closes |= u64::from(window[i] == BRACES[1]) << i;
         masks.others |= u64::from(other) << i;
     }
     masks
@@ -296,6 +299,14 @@ pub(crate) mod x86 {
 
     use super::{code_bytes, find_scalar, tables, Masks, Window, BRACES, KEYWORD_PREFIXES};
 
+    /// Whether this CPU has what [`super::Classifier::Avx2`] uses.
+    pub(crate) fn avx2_detected() -> bool {
+        is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("bmi1")
+            && is_x86_feature_detected!("lzcnt")
+            && is_x86_feature_detected!("popcnt")
+    }
+
     /// SSE2 has no byte shuffle, so this compares with each byte in turn.
     ///
     /// # Safety
@@ -310,7 +321,6 @@ pub(crate) mod x86 {
             let [c0, c1, c2] = [0, 1, 2]
                 .map(|k| unsafe { _mm_loadu_si128(window.as_ptr().add(lane * 16 + k).cast()) });
             let eq = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-            let braces = _mm_or_si128(eq(c0, BRACES[0]), eq(c0, BRACES[1]));
             let mut others = _mm_setzero_si128();
             for &b in code_bytes(jsx) {
                 others = _mm_or_si128(others, eq(c0, b));
@@ -320,7 +330,8 @@ pub(crate) mod x86 {
                 others = _mm_or_si128(others, prefix);
             }
             let bits = |v: __m128i| u64::from(_mm_movemask_epi8(v) as u16) << (lane * 16);
-            masks.braces |= bits(braces);
+            masks.opens |= bits(eq(c0, BRACES[0]));
+            masks.closes |= bits(eq(c0, BRACES[1]));
             masks.others |= bits(others);
         }
         masks
@@ -340,7 +351,7 @@ pub(crate) mod x86 {
         } else {
             &tables::CODE
         });
-        let brace = table(&tables::BRACE);
+        let [open, close] = BRACES.map(|b| _mm256_set1_epi8(b as i8));
         let [first, second, third] = tables::PREFIX.each_ref().map(table);
         let mut masks = Masks::default();
         for lane in 0..2 {
@@ -359,7 +370,8 @@ pub(crate) mod x86 {
             );
             let others = _mm256_or_si256(is(code, c0), prefix);
             let bits = |v: __m256i| u64::from(_mm256_movemask_epi8(v) as u32) << (lane * 32);
-            masks.braces |= bits(is(brace, c0));
+            masks.opens |= bits(_mm256_cmpeq_epi8(c0, open));
+            masks.closes |= bits(_mm256_cmpeq_epi8(c0, close));
             masks.others |= bits(others);
         }
         masks
@@ -416,7 +428,7 @@ pub(crate) mod x86 {
 pub(crate) mod arm {
     use std::arch::aarch64::*;
 
-    use super::{find_scalar, tables, Masks, Window};
+    use super::{find_scalar, tables, Masks, Window, BRACES};
 
     /// Packs four 16-lane compare results (each lane 0 or 0xff) into a u64.
     ///
@@ -450,7 +462,7 @@ pub(crate) mod arm {
                 tables::CODE.as_ptr()
             })
         };
-        let brace = unsafe { vld1q_u8(tables::BRACE.as_ptr()) };
+        let [open, close] = BRACES.map(|b| vdupq_n_u8(b));
         let [first, second, third] = tables::PREFIX
             .each_ref()
             .map(|t| unsafe { vld1q_u8(t.as_ptr()) });
@@ -463,13 +475,18 @@ pub(crate) mod arm {
             let nibble = vandq_u8(c0, vdupq_n_u8(15));
             let is = |t: uint8x16_t, v: uint8x16_t| vceqq_u8(vqtbl1q_u8(t, nibble), v);
             let prefix = vandq_u8(is(first, c0), vandq_u8(is(second, c1), is(third, c2)));
-            (is(brace, c0), vorrq_u8(is(code, c0), prefix))
+            (
+                vceqq_u8(c0, open),
+                vceqq_u8(c0, close),
+                vorrq_u8(is(code, c0), prefix),
+            )
         });
         // SAFETY: this function's caller guarantees NEON.
         unsafe {
             Masks {
-                braces: movemask(lanes.map(|(braces, _)| braces)),
-                others: movemask(lanes.map(|(_, others)| others)),
+                opens: movemask(lanes.map(|(opens, _, _)| opens)),
+                closes: movemask(lanes.map(|(_, closes, _)| closes)),
+                others: movemask(lanes.map(|(_, _, others)| others)),
             }
         }
     }

@@ -3,16 +3,16 @@
 //! still being parsed.
 //!
 //! Built the way simdjson's first stage is: a classifier turns each 64-byte
-//! block of code into bitmasks of the bytes that can matter there (one of
-//! braces; one of quotes, `/`, where `import`/`export`/`require`/`module`
-//! may start, and `<` when JSX may appear), and a small scalar state machine
-//! walks only the set bits, tracking strings, template literals with `${}`
-//! nesting, comments, regular expressions and JSX text. Inside those the few
-//! bytes it reacts to (inside a block comment, only `/`) are searched for
-//! instead, which skips a long comment without classifying it. The
-//! classifier is picked at run time (AVX2 or SSE2 on x86_64, NEON on
-//! aarch64, scalar elsewhere); all of them give the same result as walking
-//! every byte.
+//! block of code into bitmasks of the bytes that can matter there (one each
+//! for `{` and `}`; one of quotes, `/`, where `import`, `export`, `require`
+//! or `module` may start, and `<` when JSX may appear), and a small scalar
+//! state machine walks only the set bits, tracking strings, template
+//! literals with `${}` nesting, comments, regular expressions and JSX text.
+//! Inside those the few bytes it reacts to (inside a block comment, only
+//! `/`) are searched for instead, which skips a long comment without
+//! classifying it. The classifier is picked at run time (AVX2 or SSE2 on
+//! x86_64, NEON on aarch64, scalar elsewhere); all of them give the same
+//! result as walking every byte.
 //!
 //! The result is a fast guess, not the truth: the parser's import list is.
 //!
@@ -114,8 +114,8 @@ pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> 
         Classifier::Sse2 => unsafe { drive_sse2(source, dialect) },
         #[cfg(target_arch = "x86_64")]
         Classifier::Avx2 => {
-            assert!(std::arch::is_x86_feature_detected!("avx2"));
-            // SAFETY: AVX2 support was checked just above.
+            assert!(classify::x86::avx2_detected());
+            // SAFETY: support for AVX2 and the rest was checked just above.
             unsafe { drive_avx2(source, dialect) }
         }
         #[cfg(target_arch = "aarch64")]
@@ -159,11 +159,11 @@ unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
 }
 
 /// # Safety
-/// The CPU must support AVX2.
+/// The CPU must support AVX2, BMI1, LZCNT and POPCNT.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,bmi1,lzcnt,popcnt")]
 unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
-    // SAFETY: this function's caller guarantees AVX2.
+    // SAFETY: this function's caller guarantees AVX2 and the rest.
     drive(
         source,
         dialect,
@@ -233,14 +233,14 @@ fn drive(
             let others = masks.others & from_pos;
             // All ones when there is no other byte.
             let before_next = (others & others.wrapping_neg()).wrapping_sub(1);
-            let braces = masks.braces & from_pos & before_next;
-            if braces != 0 {
-                // A `}` that ends a substitution or a JSX expression moves
-                // the walk on elsewhere.
-                if let Some(end) = walker.walk_braces(block_start, braces) {
-                    pos = end;
-                    break;
-                }
+            let run = from_pos & before_next;
+            // A `}` that ends a substitution or a JSX expression moves the
+            // walk on elsewhere.
+            if let Some(end) =
+                walker.walk_braces(block_start, masks.opens & run, masks.closes & run)
+            {
+                pos = end;
+                break;
             }
             if others == 0 {
                 pos = block_start + BLOCK;

@@ -353,8 +353,8 @@ fn classifiers_agree_on_masks() {
             window[at..end].copy_from_slice(&prefix.as_bytes()[..end - at]);
             let expected = Classifier::Scalar.classify(&window, false);
             assert_eq!(
-                (expected.braces, expected.others),
-                (0, u64::from(prefix.len() == 3) << at),
+                (expected.opens, expected.closes, expected.others),
+                (0, 0, u64::from(prefix.len() == 3) << at),
                 "{prefix} at {at}"
             );
             for classifier in Classifier::available() {

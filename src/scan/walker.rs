@@ -18,13 +18,14 @@ use super::classify::{is_ident, is_significant, KEYWORD_PREFIXES};
 use super::{Dialect, Prescan, ScanKind, ScannedImport};
 
 /// What the token before a position says about the next one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Prev {
     /// An operand ended (identifier, literal, `)`, `]`, an object's `}`):
     /// `/` divides, `<` compares, `{` opens a block.
     Operand,
     /// A statement may start (file start, `;`, `{`, a block's `}`, `=>`,
     /// `else`): `/` starts a regex, `{` opens a block.
+    #[default]
     Block,
     /// An operator or an expression keyword: `/` starts a regex, `{` opens an
     /// object literal.
@@ -41,7 +42,7 @@ impl Prev {
 /// apart: the token before it, read back no further than the floor of the
 /// time. Only a `/` or `<` right after the matching `}` needs to know, so
 /// the read back waits until one does.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct OpenBrace {
     at: usize,
     floor: usize,
@@ -99,23 +100,35 @@ pub(crate) struct Walker<'a, F> {
     find: F,
     dialect: Dialect,
     mode: Mode,
-    /// The open braces of blocks and object literals, innermost last. Kept
-    /// apart from `frames` so that walking a brace is a push or a pop: a
-    /// `}` looks at `frames` only when no brace is open inside the innermost.
+    /// The open braces of blocks and object literals are `braces[..depth]`,
+    /// innermost last. Kept apart from `frames` so that walking a brace is a
+    /// push or a pop: a `}` looks at `frames` only when no brace is open
+    /// inside the innermost. The slots from `depth` on are scratch, so that
+    /// a brace is walked without branching on which one it is: either kind
+    /// writes the slot at `depth`, then `{` keeps it and `}` steps below it
+    /// (see [`Walker::walk_braces`]).
     braces: Vec<OpenBrace>,
+    /// The number of open braces.
+    depth: usize,
     /// The open template substitutions and JSX constructs, innermost last,
-    /// each with the number of `braces` open outside it.
+    /// each with the number of braces open outside it.
     frames: Vec<(Frame, usize)>,
     /// Reading back from a code position stops here: before it lies a string,
     /// comment, regex, template or JSX element the walker already decided.
     floor: usize,
     /// The token before `floor`, as far as the next token is concerned.
     floor_prev: Prev,
-    /// The last `}` walked in code and the brace it closed; none after an
-    /// unmatched one, which reads like a block's.
-    last_close: Option<(usize, OpenBrace)>,
+    /// Where the last `}` walked in code is, when it closed a brace;
+    /// [`NO_CLOSE`] after an unmatched one, which reads like a block's. The
+    /// brace it closed stays in `braces[depth]` until the next `{`, after
+    /// which the `}` is no longer the token before anything: it is read only
+    /// while it is.
+    last_close: usize,
     pub(crate) out: Prescan,
 }
+
+/// [`Walker::last_close`] when no `}` closed a brace.
+const NO_CLOSE: usize = usize::MAX;
 
 const EXPR_KEYWORDS: &[&[u8]] = &[
     b"return",
@@ -153,11 +166,12 @@ impl<'a, F: Find> Walker<'a, F> {
             mode: Mode::Code,
             // Deeper than most modules nest: reallocating on the way down
             // takes a noticeable share of scanning a small module.
-            braces: Vec::with_capacity(32),
+            braces: vec![OpenBrace::default(); 32],
+            depth: 0,
             frames: Vec::new(),
             floor: start,
             floor_prev: Prev::Block,
-            last_close: None,
+            last_close: NO_CLOSE,
             out: Prescan::default(),
         };
         (walker, start)
@@ -242,11 +256,7 @@ impl<'a, F: Find> Walker<'a, F> {
                 }
                 _ => p + 1,
             },
-            b'{' => {
-                self.open_brace(p);
-                p + 1
-            }
-            b'}' => self.close_brace(p).unwrap_or(p + 1),
+            b'{' | b'}' => self.walk_braces_in_turn(p, 1).unwrap_or(p + 1),
             b'<' if self.starts_jsx(p) => {
                 self.push_frame(Frame::JsxOuter);
                 self.mode = Mode::JsxTag;
@@ -261,45 +271,97 @@ impl<'a, F: Find> Walker<'a, F> {
         }
     }
 
-    /// Walks the braces at the set bits of `bits` (bit `i` for the byte at
-    /// `block_start + i`), in code with nothing else that matters between
-    /// them. Stops at a `}` that ends a substitution or a JSX expression,
-    /// returning where the walk resumes (see [`Walker::close_brace`]).
-    #[inline]
-    pub(crate) fn walk_braces(&mut self, block_start: usize, mut bits: u64) -> Option<usize> {
+    /// Walks the `{` at the set bits of `opens` and the `}` at those of
+    /// `closes` (bit `i` for the byte at `block_start + i`), in code with
+    /// nothing else that matters between them. Stops at a `}` that ends a
+    /// substitution or a JSX expression, returning where the walk resumes
+    /// (see [`Walker::close_frame`]).
+    ///
+    /// Most runs of braces between two other bytes that matter are some `}`
+    /// then at most one `{` (`}`, `{`, `} else {`, `}}`, or none at all),
+    /// none of which closes a frame: such a run is walked by counting bits,
+    /// with no branch on where its braces are, for runs follow each other
+    /// with no pattern a branch predictor could learn. The others (`{}`,
+    /// `{ {`) are walked one brace at a time.
+    #[inline(always)]
+    pub(crate) fn walk_braces(
+        &mut self,
+        block_start: usize,
+        opens: u64,
+        closes: u64,
+    ) -> Option<usize> {
+        let first_open = opens & opens.wrapping_neg();
+        let (pops, pushes) = (closes.count_ones() as usize, opens.count_ones() as usize);
+        let outside = self.frames.last().map_or(0, |&(_, braces)| braces);
+        // Every `}` before the `{`, if any, and each closes a brace.
+        let simple = pushes <= 1
+            && closes & !first_open.wrapping_sub(1) == 0
+            && self.depth >= outside + pops;
+        if !simple {
+            return self.walk_braces_in_turn(block_start, opens | closes);
+        }
+        self.depth -= pops;
+        if closes != 0 {
+            self.last_close = block_start + (u64::BITS - 1 - closes.leading_zeros()) as usize;
+        }
+        // The `{`, or a write to the scratch slot above the brace the last
+        // `}` closed when there is none.
+        let slot = self.depth + usize::from(pushes == 0);
+        // Room for the slot and the scratch slot above it.
+        if self.braces.len() <= slot + 1 {
+            self.braces.resize(2 * (slot + 1), OpenBrace::default());
+        }
+        self.braces[slot] = OpenBrace {
+            at: block_start + first_open.trailing_zeros() as usize,
+            floor: self.floor,
+            floor_prev: self.floor_prev,
+        };
+        self.depth += pushes;
+        None
+    }
+
+    /// [`Walker::walk_braces`] for any run, one brace at a time: the set
+    /// bits of `bits` are the braces.
+    fn walk_braces_in_turn(&mut self, block_start: usize, mut bits: u64) -> Option<usize> {
+        // Room for every brace in `bits` to open, and the scratch slot above.
+        let room = self.depth + bits.count_ones() as usize + 1;
+        if self.braces.len() < room {
+            let grown = room.max(2 * self.braces.len());
+            self.braces.resize(grown, OpenBrace::default());
+        }
+        let outside = self.frames.last().map_or(0, |&(_, braces)| braces);
         while bits != 0 {
             let p = block_start + bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            if self.src[p] == b'{' {
-                self.open_brace(p);
-            } else if let Some(resume) = self.close_brace(p) {
-                return Some(resume);
+            let open = self.src[p] == b'{';
+            if !open && self.depth == outside {
+                match self.close_frame(p) {
+                    Some(resume) => return Some(resume),
+                    None => continue,
+                }
+            }
+            // A `{` pushes itself; a `}` writes the scratch slot above the
+            // innermost brace, then pops that brace.
+            self.braces[self.depth] = OpenBrace {
+                at: p,
+                floor: self.floor,
+                floor_prev: self.floor_prev,
+            };
+            if open {
+                self.depth += 1;
+            } else {
+                self.depth -= 1;
+                self.last_close = p;
             }
         }
         None
     }
 
-    /// Walks the `{` at `p`, leaving whether it opens a block or an object
-    /// literal for later (see [`OpenBrace`]).
-    #[inline]
-    fn open_brace(&mut self, p: usize) {
-        self.braces.push(OpenBrace {
-            at: p,
-            floor: self.floor,
-            floor_prev: self.floor_prev,
-        });
-    }
-
-    /// Walks the `}` at `p`. When it ends a substitution or a JSX
-    /// expression, returns where the walk resumes: past the rest of the
-    /// template up to its end or next `${`, or in JSX.
-    #[inline]
-    fn close_brace(&mut self, p: usize) -> Option<usize> {
-        let outside = self.frames.last().map_or(0, |&(_, braces)| braces);
-        if self.braces.len() > outside {
-            self.last_close = self.braces.pop().map(|open| (p, open));
-            return None;
-        }
+    /// Walks the `}` at `p` when no brace is open inside the innermost
+    /// frame. When it ends a substitution or a JSX expression, returns where
+    /// the walk resumes: past the rest of the template up to its end or next
+    /// `${`, or in JSX.
+    fn close_frame(&mut self, p: usize) -> Option<usize> {
         match self.innermost_frame() {
             Some(Frame::Substitution) => {
                 self.frames.pop();
@@ -315,7 +377,7 @@ impl<'a, F: Find> Walker<'a, F> {
             }
             // An unmatched `}`: keep whatever is open.
             _ => {
-                self.last_close = None;
+                self.last_close = NO_CLOSE;
                 return None;
             }
         }
@@ -432,20 +494,20 @@ impl<'a, F: Find> Walker<'a, F> {
     }
 
     fn push_frame(&mut self, frame: Frame) {
-        self.frames.push((frame, self.braces.len()));
+        self.frames.push((frame, self.depth));
     }
 
     /// The innermost open construct, unless it is a brace.
     fn innermost_frame(&self) -> Option<Frame> {
         match self.frames.last() {
-            Some(&(frame, outside)) if outside == self.braces.len() => Some(frame),
+            Some(&(frame, outside)) if outside == self.depth => Some(frame),
             _ => None,
         }
     }
 
     /// Whether nothing is open: code at the top level of the module.
     fn at_top_level(&self) -> bool {
-        self.braces.is_empty() && self.frames.is_empty()
+        self.depth == 0 && self.frames.is_empty()
     }
 
     /// The token before code position `p`, reading back no further than the
@@ -459,19 +521,14 @@ impl<'a, F: Find> Walker<'a, F> {
     fn opens_object(&self, open: OpenBrace) -> bool {
         // A `}` before it reads as ending an operand or a block, neither of
         // which starts an expression, so what it closed does not matter here.
-        self.token_before(open.at, open.floor, open.floor_prev, None) == Prev::Expr
+        self.token_before(open.at, open.floor, open.floor_prev, NO_CLOSE) == Prev::Expr
     }
 
     /// The token before `p`, reading back no further than `floor` (before
-    /// which `floor_prev` holds); `last_close` says what a `}` there closed.
+    /// which `floor_prev` holds); a `}` there closed `braces[depth]` when it
+    /// is at `last_close` (see [`Walker::last_close`]).
     #[inline(always)]
-    fn token_before(
-        &self,
-        p: usize,
-        floor: usize,
-        floor_prev: Prev,
-        last_close: Option<(usize, OpenBrace)>,
-    ) -> Prev {
+    fn token_before(&self, p: usize, floor: usize, floor_prev: Prev, last_close: usize) -> Prev {
         let src = self.src;
         let Some(i) = last_non_space(src, floor, p) else {
             return floor_prev;
@@ -498,10 +555,8 @@ impl<'a, F: Find> Walker<'a, F> {
                 }
             }
             b')' | b']' => Prev::Operand,
-            b'}' => match last_close {
-                Some((at, open)) if at == i && self.opens_object(open) => Prev::Operand,
-                _ => Prev::Block,
-            },
+            b'}' if i == last_close && self.opens_object(self.braces[self.depth]) => Prev::Operand,
+            b'}' => Prev::Block,
             b';' | b'{' => Prev::Block,
             b'>' if i > floor && src[i - 1] == b'=' => Prev::Block,
             b @ (b'+' | b'-') if i > floor && src[i - 1] == b => Prev::Operand,
