@@ -30,10 +30,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Map, Value};
 use weft::diagnostics::{display_path, Severity};
-use weft::{
-    BuildOptions, Diagnostic, Diagnostics, Format, LegalComments, LogLevel, OutputFile,
-    OutputTarget, Platform, SourceMaps, Target,
-};
+use weft::options::Named;
+use weft::{BuildOptions, Diagnostic, Diagnostics, LogLevel, OutputFile, OutputTarget, SourceMaps};
 
 /// What a request asks for: the build, and the two esbuild options whose
 /// meaning differs from `BuildOptions`' fields of the same purpose.
@@ -253,46 +251,13 @@ fn parse_request(text: &str) -> Result<Request, Vec<String>> {
                     .collect()
             }
             "external" => options.external = r.strings(key, value),
-            "format" => {
-                options.format = r.choice(
-                    key,
-                    value,
-                    &[
-                        ("esm", Format::Esm),
-                        ("cjs", Format::Cjs),
-                        ("iife", Format::Iife),
-                    ],
-                    options.format,
-                )
-            }
+            "format" => options.format = r.choice(key, value, options.format),
             "globalName" => options.global_name = r.string(key, value),
             "keepNames" => options.keep_names = r.bool(key, value).unwrap_or(false),
             "legalComments" => {
-                options.legal_comments = r.choice(
-                    key,
-                    value,
-                    &[
-                        ("none", LegalComments::None),
-                        ("inline", LegalComments::Inline),
-                        ("eof", LegalComments::Eof),
-                        ("external", LegalComments::External),
-                    ],
-                    options.legal_comments,
-                )
+                options.legal_comments = r.choice(key, value, options.legal_comments)
             }
-            "logLevel" => {
-                options.log_level = r.choice(
-                    key,
-                    value,
-                    &[
-                        ("silent", LogLevel::Silent),
-                        ("error", LogLevel::Error),
-                        ("warning", LogLevel::Warn),
-                        ("info", LogLevel::Info),
-                    ],
-                    options.log_level,
-                )
-            }
+            "logLevel" => options.log_level = r.choice(key, value, options.log_level),
             "metafile" => request_metafile = r.bool(key, value).unwrap_or(false),
             "minify" => minify = r.bool(key, value).unwrap_or(false),
             "minifyWhitespace" => whitespace = r.bool(key, value).unwrap_or(false),
@@ -300,32 +265,10 @@ fn parse_request(text: &str) -> Result<Request, Vec<String>> {
             "minifyIdentifiers" => identifiers = r.bool(key, value).unwrap_or(false),
             "outdir" => outdir = r.string(key, value).map(PathBuf::from),
             "outfile" => outfile = r.string(key, value).map(PathBuf::from),
-            "platform" => {
-                options.platform = r.choice(
-                    key,
-                    value,
-                    &[
-                        ("browser", Platform::Browser),
-                        ("node", Platform::Node),
-                        ("neutral", Platform::Neutral),
-                    ],
-                    options.platform,
-                )
-            }
+            "platform" => options.platform = r.choice(key, value, options.platform),
             "sourcemap" => options.source_maps = r.source_maps(key, value),
             "sourcesContent" => options.sources_content = r.bool(key, value).unwrap_or(true),
-            "target" => {
-                options.target = r.choice(
-                    key,
-                    value,
-                    &[
-                        ("es2020", Target::Es2020),
-                        ("es2022", Target::Es2022),
-                        ("esnext", Target::EsNext),
-                    ],
-                    options.target,
-                )
-            }
+            "target" => options.target = r.choice(key, value, options.target),
             "threads" => options.threads = r.threads(key, value),
             "treeShaking" => options.tree_shaking = r.bool(key, value).unwrap_or(true),
             "write" => write = r.bool(key, value).unwrap_or(true),
@@ -402,14 +345,11 @@ impl Reader {
         })
     }
 
-    fn choice<T: Copy>(&mut self, key: &str, value: &Value, choices: &[(&str, T)], or: T) -> T {
-        let found = value
-            .as_str()
-            .and_then(|s| choices.iter().find(|(name, _)| *name == s));
-        match found {
-            Some(&(_, choice)) => choice,
+    fn choice<T: Named>(&mut self, key: &str, value: &Value, or: T) -> T {
+        match value.as_str().and_then(T::from_name) {
+            Some(choice) => choice,
             None => {
-                let names: Vec<String> = choices.iter().map(|(n, _)| format!("{n:?}")).collect();
+                let names: Vec<String> = T::NAMES.iter().map(|(n, _)| format!("{n:?}")).collect();
                 self.expected(key, &format!("one of {}", names.join(", ")), value);
                 or
             }
@@ -451,16 +391,7 @@ impl Reader {
         match value {
             Value::Bool(true) => SourceMaps::Linked,
             Value::Bool(false) => SourceMaps::None,
-            _ => self.choice(
-                key,
-                value,
-                &[
-                    ("linked", SourceMaps::Linked),
-                    ("inline", SourceMaps::Inline),
-                    ("external", SourceMaps::External),
-                ],
-                SourceMaps::None,
-            ),
+            _ => self.choice(key, value, SourceMaps::None),
         }
     }
 
@@ -479,6 +410,7 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use weft::{Format, LegalComments, Platform, Target};
 
     fn problems(text: &str) -> Vec<String> {
         parse_request(text).expect_err("the request is refused")

@@ -6,7 +6,9 @@ mod api;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use weft::options::Named;
 use weft::{
     BuildOptions, Format, LegalComments, LogLevel, OutputFile, OutputTarget, Platform, SourceMaps,
     Target,
@@ -51,8 +53,8 @@ enum Command {
 #[derive(Args)]
 struct ResolveArgs {
     /// The platform the bundle runs on; node makes built-ins such as fs external. Example: --platform node
-    #[arg(long, value_enum, default_value_t = PlatformArg::Browser)]
-    platform: PlatformArg,
+    #[arg(long, value_parser = named::<Platform>(), default_value = "browser")]
+    platform: Platform,
 
     /// Leave imports of this specifier in the output instead of bundling it: a package name, `pkg/*` for its subpaths, or a ./path. Repeatable. Example: --external react
     #[arg(long, value_name = "SPEC")]
@@ -86,28 +88,6 @@ struct GraphArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum SourceMapArg {
-    Linked,
-    Inline,
-    External,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LegalCommentsArg {
-    None,
-    Inline,
-    Eof,
-    External,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum TargetArg {
-    Es2020,
-    Es2022,
-    Esnext,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormatArg {
     Text,
     Json,
@@ -134,8 +114,8 @@ struct BundleArgs {
     outdir: Option<PathBuf>,
 
     /// Output module format. Example: --format cjs
-    #[arg(long, value_enum, default_value_t = FormatArg::Esm)]
-    format: FormatArg,
+    #[arg(long, value_parser = named::<Format>(), default_value = "esm")]
+    format: Format,
 
     /// With --format iife: the global variable that receives the entry's exports. Example: --global-name MyLib
     #[arg(long, value_name = "NAME")]
@@ -181,20 +161,20 @@ struct BundleArgs {
     keep_names: bool,
 
     /// Write a source map: linked (BUNDLE.map and a sourceMappingURL comment; what --sourcemap alone means), inline (a data: URL in the bundle) or external (BUNDLE.map, no comment). Example: --sourcemap
-    #[arg(long, value_enum, value_name = "KIND", num_args = 0..=1, require_equals = true, default_missing_value = "linked")]
-    sourcemap: Option<SourceMapArg>,
+    #[arg(long, value_parser = named::<SourceMaps>(), value_name = "KIND", num_args = 0..=1, require_equals = true, default_missing_value = "linked")]
+    sourcemap: Option<SourceMaps>,
 
     /// Whether the source map carries the original sources (sourcesContent). Example: --sources-content=false
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
     sources_content: bool,
 
     /// Where legal comments (/*! … */, @license, @preserve) go: none, inline (before each file's code), eof (end of the bundle) or external (BUNDLE.LEGAL.txt). Example: --legal-comments external
-    #[arg(long, value_enum, default_value_t = LegalCommentsArg::Eof)]
-    legal_comments: LegalCommentsArg,
+    #[arg(long, value_parser = named::<LegalComments>(), default_value = "eof")]
+    legal_comments: LegalComments,
 
     /// The newest JavaScript the output may use in what weft writes (its helpers and minified forms): es2020, es2022 or esnext. Example: --target es2020
-    #[arg(long, value_enum, default_value_t = TargetArg::Esnext)]
-    target: TargetArg,
+    #[arg(long, value_parser = named::<Target>(), default_value = "esnext")]
+    target: Target,
 
     /// Keep only the modules and top-level statements the program can observe (on by default). Example: --tree-shaking=false
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
@@ -209,30 +189,19 @@ struct BundleArgs {
     timing: bool,
 
     /// What to report besides the result: silent, error, warn or info. Example: --log-level error
-    #[arg(long, value_enum, default_value_t = LogLevelArg::Info)]
-    log_level: LogLevelArg,
+    #[arg(long, value_parser = named::<LogLevel>(), default_value = "info")]
+    log_level: LogLevel,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Esm,
-    Cjs,
-    Iife,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum PlatformArg {
-    Browser,
-    Node,
-    Neutral,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LogLevelArg {
-    Silent,
-    Error,
-    Warn,
-    Info,
+/// Parses the value of a [`Named`] option: its names are the possible
+/// values clap lists (aliases hidden) and checks.
+fn named<T: Named>() -> impl TypedValueParser<Value = T> {
+    let values = T::NAMES.iter().enumerate().map(|(i, &(name, value))| {
+        let alias = T::NAMES[..i].iter().any(|&(_, earlier)| earlier == value);
+        clap::builder::PossibleValue::new(name).hide(alias)
+    });
+    clap::builder::PossibleValuesParser::new(values)
+        .map(|name: String| T::from_name(&name).expect("clap accepts only listed names"))
 }
 
 fn main() -> ExitCode {
@@ -251,11 +220,7 @@ fn resolve_options(entries: Vec<PathBuf>, output: OutputTarget, args: ResolveArg
     let mut options = BuildOptions::new(PathBuf::new(), PathBuf::new());
     options.entries = entries;
     options.output = output;
-    options.platform = match args.platform {
-        PlatformArg::Browser => Platform::Browser,
-        PlatformArg::Node => Platform::Node,
-        PlatformArg::Neutral => Platform::Neutral,
-    };
+    options.platform = args.platform;
     options.external = args.external;
     options.conditions = args.conditions;
     options.threads = args.threads.map(|n| n as usize);
@@ -315,46 +280,23 @@ fn bundle(args: BundleArgs) -> ExitCode {
         }
     };
     let mut options = resolve_options(args.entries, output, args.resolve);
-    options.format = match args.format {
-        FormatArg::Esm => Format::Esm,
-        FormatArg::Cjs => Format::Cjs,
-        FormatArg::Iife => Format::Iife,
-    };
+    options.format = args.format;
     options.global_name = args.global_name;
     options.define = args.define;
     options.prescan = !args.no_prescan;
     options.tree_shaking = args.tree_shaking;
     options.keep_names = args.keep_names;
-    options.source_maps = match args.sourcemap {
-        None => SourceMaps::None,
-        Some(SourceMapArg::Linked) => SourceMaps::Linked,
-        Some(SourceMapArg::Inline) => SourceMaps::Inline,
-        Some(SourceMapArg::External) => SourceMaps::External,
-    };
+    options.source_maps = args.sourcemap.unwrap_or_default();
     options.sources_content = args.sources_content;
-    options.legal_comments = match args.legal_comments {
-        LegalCommentsArg::None => LegalComments::None,
-        LegalCommentsArg::Inline => LegalComments::Inline,
-        LegalCommentsArg::Eof => LegalComments::Eof,
-        LegalCommentsArg::External => LegalComments::External,
-    };
-    options.target = match args.target {
-        TargetArg::Es2020 => Target::Es2020,
-        TargetArg::Es2022 => Target::Es2022,
-        TargetArg::Esnext => Target::EsNext,
-    };
+    options.legal_comments = args.legal_comments;
+    options.target = args.target;
     options.minify_whitespace = args.minify || args.minify_whitespace;
     options.minify_syntax = args.minify || args.minify_syntax;
     options.minify_identifiers = args.minify || args.minify_identifiers;
     options.banner = args.banner;
     options.footer = args.footer;
     options.metafile = args.metafile;
-    options.log_level = match args.log_level {
-        LogLevelArg::Silent => LogLevel::Silent,
-        LogLevelArg::Error => LogLevel::Error,
-        LogLevelArg::Warn => LogLevel::Warn,
-        LogLevelArg::Info => LogLevel::Info,
-    };
+    options.log_level = args.log_level;
     let cwd = options.cwd.clone();
     match weft::build(&options) {
         Ok(output) => {

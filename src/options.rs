@@ -6,6 +6,21 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+/// An option whose values are chosen by name, on the command line and in
+/// the JSON protocol alike: one table, so the two never disagree.
+pub trait Named: Copy + PartialEq + Send + Sync + 'static {
+    /// Every value's name. A value listed again goes by an alias too (the
+    /// first name is its own).
+    const NAMES: &'static [(&'static str, Self)];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, value)| value)
+    }
+}
+
 /// The module format of the output chunk.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
@@ -18,13 +33,21 @@ pub enum Format {
     Iife,
 }
 
+impl Named for Format {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("esm", Format::Esm),
+        ("cjs", Format::Cjs),
+        ("iife", Format::Iife),
+    ];
+}
+
 impl Format {
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Esm => "esm",
-            Format::Cjs => "cjs",
-            Format::Iife => "iife",
-        }
+        Format::NAMES
+            .iter()
+            .find(|(_, format)| *format == self)
+            .map(|&(name, _)| name)
+            .expect("every format has a name")
     }
 }
 
@@ -38,6 +61,14 @@ pub enum Platform {
     Neutral,
 }
 
+impl Named for Platform {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("browser", Platform::Browser),
+        ("node", Platform::Node),
+        ("neutral", Platform::Neutral),
+    ];
+}
+
 /// The language version the output may use. weft does not lower the
 /// source's syntax; the target bounds what weft itself writes (its runtime
 /// helpers, and what the minifier produces).
@@ -47,6 +78,14 @@ pub enum Target {
     Es2022,
     #[default]
     EsNext,
+}
+
+impl Named for Target {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("es2020", Target::Es2020),
+        ("es2022", Target::Es2022),
+        ("esnext", Target::EsNext),
+    ];
 }
 
 /// Where the legal comments of the bundled files go.
@@ -63,6 +102,15 @@ pub enum LegalComments {
     External,
 }
 
+impl Named for LegalComments {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("none", LegalComments::None),
+        ("inline", LegalComments::Inline),
+        ("eof", LegalComments::Eof),
+        ("external", LegalComments::External),
+    ];
+}
+
 /// Whether and how the bundle gets a source map.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SourceMaps {
@@ -74,6 +122,16 @@ pub enum SourceMaps {
     Inline,
     /// `<bundle>.map`, with no comment in the bundle.
     External,
+}
+
+/// The kinds of map a build can ask for by name (`None` is asked by
+/// leaving the option out).
+impl Named for SourceMaps {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("linked", SourceMaps::Linked),
+        ("inline", SourceMaps::Inline),
+        ("external", SourceMaps::External),
+    ];
 }
 
 /// Where the output goes.
@@ -93,6 +151,17 @@ pub enum LogLevel {
     #[default]
     Warn,
     Info,
+}
+
+/// `warn` as the CLI documents it, `warning` as esbuild names it.
+impl Named for LogLevel {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("silent", LogLevel::Silent),
+        ("error", LogLevel::Error),
+        ("warn", LogLevel::Warn),
+        ("warning", LogLevel::Warn),
+        ("info", LogLevel::Info),
+    ];
 }
 
 /// Everything a build needs to know.

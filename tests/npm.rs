@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use support::{require_node, run, write_file, Output, NODE_TIMEOUT, NPM_TIMEOUT};
+use support::{copy_dir, require_node, run, write_file, Output, NODE_TIMEOUT, NPM_TIMEOUT};
 
 const NPM_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/npm");
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -405,19 +405,6 @@ fn host_platform() -> String {
         ),
     );
     out.as_str().unwrap().to_string()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Every platform folder of npm/ is a package the main package depends on

@@ -5,9 +5,13 @@
 //! The package comes from the npm registry at the version pinned in
 //! `fixtures/three/package-lock.json`; it is installed on first use.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::copy_dir;
 
 const COPIES: usize = 10;
 
@@ -49,19 +53,6 @@ fn three_src() -> PathBuf {
         );
     }
     src
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The bundle, and what `--timing` reported.

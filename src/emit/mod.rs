@@ -402,7 +402,7 @@ fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output:
         .flat_map(|&(_, module)| &printed[module].maps)
         .map(|(_, piece)| piece.size())
         .sum::<usize>()
-        + line_count(code) as usize;
+        + 16 * pieces.len();
     let mut joiner = Joiner::with_capacity(size);
     let mut line = 0u32;
     let mut scanned = 0usize;

@@ -140,6 +140,20 @@ pub fn write_file(dir: &Path, rel: &str, contents: &str) {
     fs::write(path, contents).unwrap();
 }
 
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Runs the weft binary under test with `args` in `dir`, without colors,
 /// and returns what it did, whatever its exit status.
 pub fn weft(dir: &Path, args: &[&str]) -> std::process::Output {
