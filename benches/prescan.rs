@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use weft::scan::{prescan_with, Classifier, Dialect};
 
+// The allocator the `weft` binary builds with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Every `.js` file under `dir`, recursively, sorted so runs are comparable.
 fn js_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)

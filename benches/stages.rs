@@ -17,6 +17,10 @@ use swc_common::Globals;
 use weft::graph::ModuleGraph;
 use weft::{BuildOptions, Format};
 
+// The allocator the `weft` binary builds with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/three/node_modules/three");
     let entry = root.join("src/Three.js");

@@ -223,7 +223,7 @@ fn compare(path: &Path) -> Option<String> {
     let mut got: Vec<(String, ScanKind)> = prescan(text.as_bytes(), dialect)
         .imports
         .into_iter()
-        .map(|i| (i.specifier, i.kind))
+        .map(|i| (i.specifier.into_owned(), i.kind))
         .collect();
     want.sort_by(|a, b| a.0.cmp(&b.0));
     got.sort_by(|a, b| a.0.cmp(&b.0));

@@ -24,6 +24,7 @@ mod parts;
 mod resolve;
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
@@ -470,7 +471,7 @@ impl Shared {
             let scan = spans.time(Stage::Prescan, || prescan_imports(&text, dialect, &jsx));
             spans.time(Stage::Resolve, || {
                 for (specifier, kind) in scan {
-                    self.outcome(&mut outcomes, path, specifier.into(), kind);
+                    self.outcome(&mut outcomes, path, specifier.as_ref().into(), kind);
                 }
             });
         }
@@ -567,14 +568,14 @@ impl Shared {
         let scan = prescan_imports(&text, Dialect::from_path(path), &jsx);
         let mut outcomes = Outcomes::default();
         for (specifier, kind) in scan {
-            let outcome = self.outcome(&mut outcomes, path, specifier.as_str().into(), kind);
+            let outcome = self.outcome(&mut outcomes, path, specifier.as_ref().into(), kind);
             let target = match outcome {
                 Ok(Resolution::Module(id)) => Target::Module(*id),
                 Ok(Resolution::External) => Target::External,
                 Err((reason, _)) => Target::Unresolved(reason.clone()),
             };
             module.imports.push(ScannedEdge {
-                specifier,
+                specifier: specifier.into_owned(),
                 kind,
                 target,
             });
@@ -655,20 +656,20 @@ impl Shared {
 
 /// The specifiers the pre-scan finds in `text`, and the JSX runtime module
 /// the automatic JSX transform will import in a `.jsx`/`.tsx` file.
-fn prescan_imports(
-    text: &str,
+fn prescan_imports<'a>(
+    text: &'a str,
     dialect: Dialect,
     jsx: &parse::JsxSettings,
-) -> Vec<(String, ScanKind)> {
+) -> Vec<(Cow<'a, str>, ScanKind)> {
     let scan = prescan(text.as_bytes(), dialect);
-    let mut found: Vec<(String, ScanKind)> = scan
+    let mut found: Vec<(Cow<'a, str>, ScanKind)> = scan
         .imports
         .into_iter()
         .map(|i| (i.specifier, i.kind))
         .collect();
     if dialect.jsx && !jsx.classic {
         let source = jsx.import_source.as_deref().unwrap_or("react");
-        found.push((format!("{source}/jsx-runtime"), ScanKind::Import));
+        found.push((format!("{source}/jsx-runtime").into(), ScanKind::Import));
     }
     found
 }

@@ -211,9 +211,13 @@ impl Classifier {
 
     /// The fastest classifier this CPU can run.
     pub fn best() -> Classifier {
-        *Classifier::available()
-            .last()
-            .expect("the scalar classifier is always available")
+        // Asked once per module: detect once.
+        static BEST: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+        *BEST.get_or_init(|| {
+            *Classifier::available()
+                .last()
+                .expect("the scalar classifier is always available")
+        })
     }
 
     /// The code masks of `window`'s block. The scan itself does not come

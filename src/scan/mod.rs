@@ -21,7 +21,7 @@
 //!
 //! let source = b"import a from './a.js';\nconst b = require('b');\n";
 //! let scan = prescan(source, Dialect::default());
-//! let found: Vec<_> = scan.imports.iter().map(|i| (i.specifier.as_str(), i.kind)).collect();
+//! let found: Vec<_> = scan.imports.iter().map(|i| (&*i.specifier, i.kind)).collect();
 //! assert_eq!(found, [("./a.js", ScanKind::Import), ("b", ScanKind::Require)]);
 //! assert!(scan.esm_syntax && scan.commonjs_syntax);
 //! ```
@@ -29,6 +29,7 @@
 mod classify;
 mod walker;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -72,9 +73,10 @@ pub enum ScanKind {
 
 /// One import specifier found by the pre-scan.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScannedImport {
-    /// The string's value, escapes decoded.
-    pub specifier: String,
+pub struct ScannedImport<'a> {
+    /// The string's value, escapes decoded: borrowed from the source unless
+    /// it has escapes or is not valid UTF-8.
+    pub specifier: Cow<'a, str>,
     /// The byte range of the string literal in the source, quotes included.
     pub range: Range<usize>,
     pub kind: ScanKind,
@@ -82,9 +84,9 @@ pub struct ScannedImport {
 
 /// What the pre-scan found in one source file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Prescan {
+pub struct Prescan<'a> {
     /// In source order.
-    pub imports: Vec<ScannedImport>,
+    pub imports: Vec<ScannedImport<'a>>,
     /// A top-level `import`/`export` declaration or `import.meta` was seen.
     pub esm_syntax: bool,
     /// `module`, `exports` or `require` was seen outside strings and
@@ -93,7 +95,7 @@ pub struct Prescan {
 }
 
 /// Pre-scans `source` with the fastest classifier this CPU supports.
-pub fn prescan(source: &[u8], dialect: Dialect) -> Prescan {
+pub fn prescan(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     prescan_with(source, dialect, Classifier::best())
 }
 
@@ -101,7 +103,7 @@ pub fn prescan(source: &[u8], dialect: Dialect) -> Prescan {
 ///
 /// # Panics
 /// If `classifier` is not one of [`Classifier::available`].
-pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> Prescan {
+pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> Prescan<'_> {
     without_bom(source, |source| match classifier {
         Classifier::Scalar => drive(
             source,
@@ -129,7 +131,7 @@ pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> 
 /// Scans `source` past its byte order mark, if any (its last byte would
 /// otherwise read as part of a word glued to the first token), with ranges
 /// still counted from the start of `source`.
-fn without_bom(source: &[u8], scan: impl FnOnce(&[u8]) -> Prescan) -> Prescan {
+fn without_bom<'a>(source: &'a [u8], scan: impl FnOnce(&'a [u8]) -> Prescan<'a>) -> Prescan<'a> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let Some(body) = source.strip_prefix(BOM) else {
         return scan(source);
@@ -148,7 +150,7 @@ fn without_bom(source: &[u8], scan: impl FnOnce(&[u8]) -> Prescan) -> Prescan {
 /// The CPU must support SSE2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
+unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     // SAFETY: this function's caller guarantees SSE2.
     drive(
         source,
@@ -162,7 +164,7 @@ unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan {
 /// The CPU must support AVX2, BMI1, LZCNT and POPCNT.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,lzcnt,popcnt")]
-unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
+unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     // SAFETY: this function's caller guarantees AVX2 and the rest.
     drive(
         source,
@@ -176,7 +178,7 @@ unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan {
 /// The CPU must support NEON.
 #[cfg(target_arch = "aarch64")]
 #[target_feature(enable = "neon")]
-unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan {
+unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     // SAFETY: this function's caller guarantees NEON.
     drive(
         source,
@@ -189,12 +191,12 @@ unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan {
 /// Walks `source`: in code, over the set bits of each block's code masks;
 /// in JSX text and tags, from one search hit to the next.
 #[inline(always)]
-fn drive(
-    source: &[u8],
+fn drive<'a>(
+    source: &'a [u8],
     dialect: Dialect,
     classify: impl Fn(&Window, bool) -> Masks,
     find: impl Find,
-) -> Prescan {
+) -> Prescan<'a> {
     let (mut walker, mut pos) = Walker::new(source, dialect, &find);
     let mut tail: Window = [0; _];
     // The block whose code masks are `masks`; none yet.
@@ -257,7 +259,7 @@ fn drive(
 
 /// Pre-scans `source` one byte at a time: the reference every classifier is
 /// tested against.
-pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan {
+pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     without_bom(source, |source| {
         // Strings, comments and templates stop at every significant byte, not
         // only at the few they react to.

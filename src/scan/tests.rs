@@ -20,7 +20,7 @@ const TSX: Dialect = Dialect {
 };
 
 /// Scans with the reference and with every classifier, checks they agree.
-fn scan_in(source: &str, dialect: Dialect) -> Prescan {
+fn scan_in(source: &str, dialect: Dialect) -> Prescan<'_> {
     let reference = prescan_reference(source.as_bytes(), dialect);
     for classifier in Classifier::available() {
         assert_eq!(
@@ -36,7 +36,7 @@ fn found_in(source: &str, dialect: Dialect) -> Vec<(String, ScanKind)> {
     scan_in(source, dialect)
         .imports
         .into_iter()
-        .map(|i| (i.specifier, i.kind))
+        .map(|i| (i.specifier.into_owned(), i.kind))
         .collect()
 }
 

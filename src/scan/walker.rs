@@ -14,6 +14,8 @@
 //! through the driver. Only JSX text and tags are states the driver walks
 //! through itself.
 
+use std::borrow::Cow;
+
 use super::classify::{is_ident, is_significant, KEYWORD_PREFIXES};
 use super::{Dialect, Prescan, ScanKind, ScannedImport};
 
@@ -124,7 +126,7 @@ pub(crate) struct Walker<'a, F> {
     /// which the `}` is no longer the token before anything: it is read only
     /// while it is.
     last_close: usize,
-    pub(crate) out: Prescan,
+    pub(crate) out: Prescan<'a>,
 }
 
 /// [`Walker::last_close`] when no `}` closed a brace.
@@ -679,7 +681,7 @@ impl<'a, F: Find> Walker<'a, F> {
         let end = range.end;
         let body = &self.src[range.start + 1..end - 1];
         let specifier = if escaped {
-            decode_escapes(body)
+            Cow::Owned(decode_escapes(body))
         } else {
             utf8_lossy(body)
         };
@@ -1037,23 +1039,19 @@ fn decode_escapes(body: &[u8]) -> String {
             other => out.push(other),
         }
     }
-    utf8_lossy(&out)
+    String::from_utf8(out)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
 }
 
 /// `bytes` as a string, bytes that are not UTF-8 replaced by U+FFFD.
-fn utf8_lossy(bytes: &[u8]) -> String {
+fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
     // Specifiers are nearly always short and ASCII: `is_ascii` checks them in
     // a few words, where `from_utf8` spends longer getting ready to.
     if bytes.is_ascii() {
         // SAFETY: ASCII is valid UTF-8.
-        return unsafe { String::from_utf8_unchecked(bytes.to_vec()) };
+        return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
-    // `from_utf8` checks ASCII a word at a time, which the lossy conversion
-    // does not; the rest are nearly always valid.
-    match std::str::from_utf8(bytes) {
-        Ok(valid) => valid.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    }
+    String::from_utf8_lossy(bytes)
 }
 
 fn hex(digits: Option<&[u8]>) -> Option<char> {
