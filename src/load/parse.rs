@@ -26,7 +26,9 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::ModuleKind;
 
 /// How JSX is lowered for one file, from the nearest `tsconfig.json`.
-/// A `/** @jsx h */` pragma in the file itself overrides it (swc reads it).
+/// Comments in the file itself (`/** @jsxRuntime classic */`, and in the
+/// classic runtime `/** @jsx h */`, `/** @jsxFrag F */`) override it; swc
+/// reads them.
 #[derive(Clone, Debug, Default)]
 pub struct JsxSettings {
     pub classic: bool,
