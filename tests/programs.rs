@@ -59,6 +59,7 @@ fixture_tests! {
     cjs_require_esm,
     cjs_require_esm_module_exports_name,
     cjs_require_json,
+    cjs_require_main_is_entry,
     cjs_sloppy_mode,
     cjs_throwing_module_reevaluated,
     cjs_typeof_module_scope_names,

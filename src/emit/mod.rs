@@ -51,6 +51,10 @@ struct Printed {
     uses_require: bool,
     uses_default: bool,
     uses_filename: bool,
+    /// Whether the module reads `require.main` (see [`Rewriter`]).
+    uses_main: bool,
+    /// For a CommonJS module, where the line that opens its function ends.
+    body_opens: Option<usize>,
     /// The source maps of the printed pieces, each with the line of `code`
     /// it starts on.
     maps: Vec<(u32, MapPiece)>,
@@ -163,6 +167,10 @@ pub fn emit(
     let namespace_decls =
         namespace_declarations(graph, link, namespaces, required_namespaces, &shared);
     let uses_require = printed.iter().any(|p| p.uses_require);
+    let uses_main = entry_is_commonjs && printed.iter().any(|p| p.uses_main);
+    // On Node the main module knows its file, as `require.main.filename`:
+    // the entry's is the bundle's.
+    let main_file = uses_main && options.platform == Platform::Node;
     let helpers = Helpers {
         namespace: !namespace_decls.is_empty(),
         lazy: live_modules().any(|m| graph.wrapped[m.id.index()] && m.kind == ModuleKind::Esm),
@@ -173,9 +181,28 @@ pub fn emit(
         create_require: format == Format::Esm && options.platform == Platform::Node,
         filename: format == Format::Esm
             && options.platform == Platform::Node
-            && printed.iter().any(|p| p.uses_filename),
+            && (main_file || printed.iter().any(|p| p.uses_filename)),
         export: format == Format::Cjs && !entry_members.is_empty(),
         import: format != Format::Esm && !link.names.externals.is_empty(),
+        main: uses_main,
+    };
+    // The code of module `id`. When `require.main` is read, the CommonJS
+    // entry's function first makes its `module` the main one, on the line
+    // that opens it so that the source map's lines stay where they are.
+    let module_code = |out: &mut String, id: usize| {
+        let code = &printed[id].code;
+        match printed[id].body_opens {
+            Some(at) if helpers.main && id == entry.index() => {
+                out.push_str(&code[..at]);
+                out.push_str(if main_file {
+                    " __main = module; module.filename = __filename; module.path = __dirname;"
+                } else {
+                    " __main = module;"
+                });
+                out.push_str(&code[at..]);
+            }
+            _ => out.push_str(code),
+        }
     };
 
     // The chunk is written once, in order, into one buffer sized for all
@@ -217,7 +244,7 @@ pub fn emit(
         for m in graph.modules.iter().filter(wrapped_live) {
             if m.kind == ModuleKind::CommonJs {
                 placed.push((out.len(), m.id.index()));
-                out.push_str(&printed[m.id.index()].code);
+                module_code(&mut out, m.id.index());
             }
         }
         let result = if format == Format::Iife && options.global_name.is_some() {
@@ -251,7 +278,7 @@ pub fn emit(
     for m in graph.modules.iter().filter(wrapped_live) {
         if !(m.kind == ModuleKind::CommonJs && split) {
             placed.push((out.len(), m.id.index()));
-            out.push_str(&printed[m.id.index()].code);
+            module_code(&mut out, m.id.index());
         }
     }
     for (m, p) in graph.modules.iter().zip(&printed) {
@@ -568,6 +595,8 @@ fn print_module(
         uses_require: rewriter.uses_require,
         uses_default: rewriter.uses_default,
         uses_filename: rewriter.uses_filename,
+        uses_main: rewriter.uses_main,
+        body_opens: None,
         maps: Vec::new(),
         spent: crate::Leftovers::default(),
     };
@@ -611,10 +640,12 @@ fn print_module(
     }
     if module.kind == ModuleKind::CommonJs {
         // `this` at a CommonJS module's top level is `module.exports`.
-        let _ = writeln!(
+        let _ = write!(
             printed.code,
             "var {init} = __commonJS(function (exports, module) {{"
         );
+        printed.body_opens = Some(printed.code.len());
+        printed.code.push('\n');
         printed.push(print(module, link, style, body, true, sources));
         printed.code.push_str("});\n");
         return printed;

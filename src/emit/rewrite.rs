@@ -32,6 +32,11 @@ pub struct Rewriter<'a> {
     pub uses_default: bool,
     /// Whether the module reads Node's `__filename` or `__dirname`.
     pub uses_filename: bool,
+    /// Whether `require.main` is the entry's `module` object, `__main`:
+    /// the entry is a CommonJS module, which Node makes the main module.
+    main_is_entry: bool,
+    /// Whether the module reads `require.main`, made `__main`.
+    pub uses_main: bool,
 }
 
 impl<'a> Rewriter<'a> {
@@ -54,7 +59,19 @@ impl<'a> Rewriter<'a> {
             uses_require: false,
             uses_default: false,
             uses_filename: false,
+            main_is_entry: graph.module(graph.entries[0]).kind == ModuleKind::CommonJs,
+            uses_main: false,
         }
+    }
+
+    /// Whether `e` is `require.main`, with Node's `require`.
+    fn is_require_main(&self, e: &Expr) -> bool {
+        let Expr::Member(MemberExpr { obj, prop, .. }) = e else {
+            return false;
+        };
+        matches!(&**obj, Expr::Ident(i)
+            if &*i.sym == "require" && i.ctxt == self.graph.module(self.module).unresolved)
+            && matches!(prop, MemberProp::Ident(name) if &*name.sym == "main")
     }
 
     /// A name of the chunk outside this module. To the module it is a free
@@ -204,6 +221,11 @@ impl<'a> Rewriter<'a> {
 
 impl VisitMut for Rewriter<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
+        if self.main_is_entry && self.is_require_main(e) {
+            *e = Expr::Ident(self.ident("__main".into()));
+            self.uses_main = true;
+            return;
+        }
         match e {
             Expr::Ident(i) => {
                 if let Some(r) = self.import_ref(&i.to_id()) {

@@ -22,6 +22,9 @@ pub struct Helpers {
     pub export: bool,
     /// `__import`: an ES module view of a `require`d external.
     pub import: bool,
+    /// `__main`: what `require.main` is when the entry is a CommonJS
+    /// module, the entry's `module` object.
+    pub main: bool,
 }
 
 /// A module namespace object: null prototype, `Symbol.toStringTag` of
@@ -111,6 +114,9 @@ impl Helpers {
         }
         if self.commonjs {
             out.push_str(COMMONJS);
+        }
+        if self.main {
+            out.push_str("var __main;\n");
         }
         if self.default {
             out.push_str(DEFAULT);

@@ -21,6 +21,7 @@ const ALWAYS_RESERVED: &[&str] = &[
     "__default",
     "__createRequire",
     "__require",
+    "__main",
     "__fileURLToPath",
     "__pathDirname",
     "__import",
