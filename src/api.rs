@@ -111,6 +111,7 @@ fn run_request(request: &Request) -> Value {
     let cwd = options.cwd.clone();
     let (files, metafile, problems) = match weft::build(&options) {
         Ok(output) => {
+            let warnings = output.warnings;
             let (meta, files): (Vec<OutputFile>, Vec<OutputFile>) = output
                 .files
                 .into_iter()
@@ -130,16 +131,20 @@ fn run_request(request: &Request) -> Value {
                     if request.write && options.log_level >= LogLevel::Info {
                         super::report_written(&files, &cwd);
                     }
-                    (files, metafile, Diagnostics::default())
+                    (files, metafile, warnings)
                 }
-                Err(problems) => (Vec::new(), None, problems),
+                Err(mut problems) => {
+                    problems.extend(warnings);
+                    (Vec::new(), None, problems)
+                }
             }
         }
         Err(problems) => (Vec::new(), None, problems),
     };
-    if options.log_level >= LogLevel::Error && !problems.is_empty() {
-        eprint!("{}", problems.render(&cwd));
-    }
+    eprint!(
+        "{}",
+        problems.clone().shown_at(options.log_level).render(&cwd)
+    );
     response(&problems, &files, metafile, !request.write, &cwd)
 }
 

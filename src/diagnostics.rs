@@ -78,6 +78,14 @@ impl Diagnostic {
         }
     }
 
+    /// A problem the build works around: it still succeeds.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
         self
@@ -191,10 +199,38 @@ impl Diagnostics {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        if errors > 0 {
-            let _ = writeln!(out, "{errors} error{}", if errors == 1 { "" } else { "s" });
+        let warnings = self.0.len() - errors;
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        match (errors, warnings) {
+            (0, 0) => {}
+            (0, w) => {
+                let _ = writeln!(out, "{}", count(w, "warning"));
+            }
+            (e, 0) => {
+                let _ = writeln!(out, "{}", count(e, "error"));
+            }
+            (e, w) => {
+                let _ = writeln!(out, "{} and {}", count(e, "error"), count(w, "warning"));
+            }
         }
         out
+    }
+
+    /// What `level` shows: errors from `error` on, warnings from `warn` on.
+    pub fn shown_at(mut self, level: crate::options::LogLevel) -> Diagnostics {
+        use crate::options::LogLevel;
+        self.0.retain(|d| match d.severity {
+            Severity::Error => level >= LogLevel::Error,
+            Severity::Warning => level >= LogLevel::Warn,
+        });
+        self
+    }
+
+    /// The warnings alone, sorted.
+    pub fn warnings(mut self) -> Diagnostics {
+        self.0.retain(|d| d.severity == Severity::Warning);
+        self.sort();
+        self
     }
 }
 

@@ -56,6 +56,8 @@ pub struct BuildOutput {
     pub inputs: Vec<PathBuf>,
     /// Where the time went, stage by stage (`--timing`).
     pub timing: Timing,
+    /// What the build worked around, by file, line and column.
+    pub warnings: Diagnostics,
 }
 
 /// Memory a build no longer needs: the modules' trees once printed, the
@@ -98,16 +100,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
         match bundle(options, entry, &path, &globals, metafile.as_mut()) {
-            Ok((files, inputs, timing, spent)) => {
-                leftovers.extend(spent);
-                output.files.extend(files);
-                output.inputs.extend(inputs);
-                output.timing.merge(&timing);
+            Ok(chunk) => {
+                output.warnings.extend(chunk.warnings);
+                leftovers.extend(chunk.spent);
+                output.files.extend(chunk.files);
+                output.inputs.extend(chunk.inputs);
+                output.timing.merge(&chunk.timing);
             }
             Err(d) => problems.extend(d),
         }
     }
     leftovers.free_in_background();
+    output.warnings.sort();
     problems.into_result(())?;
     output.inputs.sort();
     output.inputs.dedup();
@@ -135,19 +139,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
 }
 
 /// load → graph → link → emit for one entry point.
+/// One entry's chunk: its files, what it read, and what it warns of.
+struct Bundled {
+    files: Vec<OutputFile>,
+    inputs: Vec<PathBuf>,
+    timing: Timing,
+    spent: Leftovers,
+    warnings: Diagnostics,
+}
+
 fn bundle(
     options: &BuildOptions,
     entry: &std::path::Path,
     output: &std::path::Path,
     globals: &Globals,
     metafile: Option<&mut metafile::Metafile>,
-) -> Result<(Vec<OutputFile>, Vec<PathBuf>, Timing, Leftovers), Diagnostics> {
+) -> Result<Bundled, Diagnostics> {
     let single = BuildOptions {
         entries: vec![entry.to_path_buf()],
         ..options.clone()
     };
     let loaded = load::load(&single, globals)?;
     let mut timing = loaded.timing;
+    let warnings = loaded.warnings;
     let mut graph = graph::ModuleGraph::new(loaded.modules, loaded.entries);
     let inputs = graph.modules.iter().map(|m| m.path.clone()).collect();
     let asts = graph
@@ -198,5 +212,11 @@ fn bundle(
             });
         }
     }
-    Ok((files, inputs, timing, leftovers))
+    Ok(Bundled {
+        files,
+        inputs,
+        timing,
+        spent: leftovers,
+        warnings,
+    })
 }

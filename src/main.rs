@@ -56,7 +56,7 @@ struct ResolveArgs {
     #[arg(long, value_parser = named::<Platform>(), default_value = "browser")]
     platform: Platform,
 
-    /// Leave imports of this specifier in the output instead of bundling it: a package name, `pkg/*` for its subpaths, or a ./path. Repeatable. Example: --external react
+    /// Leave imports of this specifier in the output instead of bundling it: a package name (with its subpaths), `pkg/*` for its subpaths only, or a ./path. Repeatable. Example: --external react
     #[arg(long, value_name = "SPEC")]
     external: Vec<String>,
 
@@ -300,6 +300,10 @@ fn bundle(args: BundleArgs) -> ExitCode {
     let cwd = options.cwd.clone();
     match weft::build(&options) {
         Ok(output) => {
+            eprint!(
+                "{}",
+                output.warnings.shown_at(options.log_level).render(&cwd)
+            );
             if options.log_level >= LogLevel::Info {
                 report_written(&output.files, &cwd);
             }
@@ -309,9 +313,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            if options.log_level >= LogLevel::Error {
-                eprint!("{}", diagnostics.render(&cwd));
-            }
+            eprint!("{}", diagnostics.shown_at(options.log_level).render(&cwd));
             ExitCode::from(1)
         }
     }

@@ -174,9 +174,9 @@ pub struct BuildOptions {
     /// The global variable an `iife` bundle assigns its exports to.
     pub global_name: Option<String>,
     pub platform: Platform,
-    /// Specifiers left as imports: exact package names, prefixes ending in
-    /// `/*`, or paths starting with `./`, `../` or `/` (matched against the
-    /// resolved file).
+    /// Specifiers left as imports: package names (with their subpaths),
+    /// prefixes ending in `/*` (subpaths only), or paths starting with `./`,
+    /// `../` or `/` (matched against the resolved file).
     pub external: Vec<String>,
     /// Extra package.json condition names, tried after the platform's.
     pub conditions: Vec<String>,

@@ -76,3 +76,78 @@ fn node_builtins_are_an_error_for_the_browser() {
     assert!(stderr.contains("--platform node"), "{stderr}");
     assert!(!dir.path().join("out.js").exists());
 }
+
+/// `--external pkg` keeps `pkg` and its subpaths as imports, as esbuild
+/// does, and not another package whose name starts the same; `pkg/*` keeps
+/// the subpaths alone.
+#[test]
+fn an_external_package_name_covers_its_subpaths() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |rel: &str, text: &str| support::write_file(dir.path(), rel, text);
+    write(
+        "main.mjs",
+        "import a from 'pkg';\nimport b from 'pkg/sub.js';\nimport c from 'pkgextra';\nconsole.log(a, b, c);\n",
+    );
+    for (name, file, text) in [
+        ("pkg", "index.js", "module.exports = 'pkg';"),
+        ("pkg", "sub.js", "module.exports = 'pkg/sub';"),
+        (
+            "pkgextra",
+            "index.js",
+            "module.exports = 'BUNDLED-pkgextra';",
+        ),
+    ] {
+        write(
+            &format!("node_modules/{name}/package.json"),
+            &format!("{{\"name\": \"{name}\", \"main\": \"index.js\"}}"),
+        );
+        write(&format!("node_modules/{name}/{file}"), text);
+    }
+    let expected = run_node(dir.path(), "main.mjs");
+    assert_eq!(expected, "pkg pkg/sub BUNDLED-pkgextra\n");
+
+    for (pattern, kept, bundled) in [
+        (
+            "pkg",
+            &["\"pkg\"", "\"pkg/sub.js\""][..],
+            &["BUNDLED-pkgextra"][..],
+        ),
+        (
+            "pkg/*",
+            &["\"pkg/sub.js\""][..],
+            &["module.exports = 'pkg';", "BUNDLED-pkgextra"][..],
+        ),
+    ] {
+        support::weft_ok(
+            dir.path(),
+            &[
+                "bundle",
+                "main.mjs",
+                "-o",
+                "out.mjs",
+                "--platform",
+                "node",
+                "--external",
+                pattern,
+            ],
+        );
+        let bundle = std::fs::read_to_string(dir.path().join("out.mjs")).expect("bundle");
+        for text in kept {
+            assert!(
+                bundle.contains(&format!("from {text}")),
+                "--external {pattern}: {text} kept\n{bundle}"
+            );
+        }
+        for text in bundled {
+            assert!(
+                bundle.contains(text),
+                "--external {pattern}: {text} bundled\n{bundle}"
+            );
+        }
+        assert_eq!(
+            run_node(dir.path(), "out.mjs"),
+            expected,
+            "--external {pattern}"
+        );
+    }
+}

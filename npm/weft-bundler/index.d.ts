@@ -18,7 +18,7 @@ export interface BuildOptions {
   globalName?: string;
   /** package.json conditions and main fields to resolve with, and whether Node built-ins are external (default `browser`). */
   platform?: Platform;
-  /** Specifiers left as imports: package names, `pkg/*` for subpaths, or `./path`s. */
+  /** Specifiers left as imports: package names (with their subpaths), `pkg/*` for subpaths only, or `./path`s. */
   external?: readonly string[];
   /** Extra package.json conditions for `exports`/`imports`. */
   conditions?: readonly string[];

@@ -4,12 +4,14 @@
 //! `--sourcemap`, the bundle's map is composed through it, so that it
 //! points at the original sources rather than the compiled file.
 //!
-//! A reference that cannot be read or decoded is ignored: the bundle then
+//! A reference that cannot be read or decoded is a warning: the bundle then
 //! maps to the compiled file itself.
 
 use std::path::{Path, PathBuf};
 
 use swc_sourcemap::{DecodedMap, SourceMap};
+
+use crate::diagnostics::{Diagnostic, Location};
 
 /// An input file's own source map, with its sources resolved.
 pub struct InputMap {
@@ -25,27 +27,48 @@ pub enum InputSource {
     Url(String),
 }
 
-/// The source map `text` (the file at `path`) refers to, when it has one
-/// that reads and decodes.
-pub fn read(path: &Path, text: &str) -> Option<InputMap> {
-    let url = reference(text)?;
+/// The source map `text` (the file at `path`) refers to: `Ok(None)` when it
+/// refers to none (or to one at a URL that is not a file), a warning at the
+/// reference when the map does not read or decode.
+pub fn read(path: &Path, text: &str) -> Result<Option<InputMap>, Box<Diagnostic>> {
+    let Some(url) = reference(text) else {
+        return Ok(None);
+    };
+    let start = url.as_ptr() as usize - text.as_ptr() as usize;
+    let warn = |why: String| {
+        Box::new(
+            Diagnostic::warning(format!("{why}; the bundle maps to this file instead"))
+                .at(Location::from_offsets(path, text, start, start + url.len())),
+        )
+    };
     let dir = path.parent().unwrap_or(Path::new(""));
     let (json, base) = if let Some(data) = url.strip_prefix("data:") {
-        let (kind, payload) = data.split_once(',')?;
+        let unsupported =
+            || warn("unsupported source map data URL (expected application/json;base64)".into());
+        let (kind, payload) = data.split_once(',').ok_or_else(unsupported)?;
         if !kind.starts_with("application/json") || !kind.ends_with(";base64") {
-            return None;
+            return Err(unsupported());
         }
-        (decode_base64(payload)?, dir.to_path_buf())
+        let json = decode_base64(payload)
+            .ok_or_else(|| warn("the source map data URL is not valid base64".into()))?;
+        (json, dir.to_path_buf())
     } else {
-        let file = dir.join(url_path(url)?);
-        let json = std::fs::read(&file).ok()?;
+        let Some(relative) = url_path(url) else {
+            return Ok(None);
+        };
+        let file = dir.join(relative);
+        let json = std::fs::read(&file)
+            .map_err(|e| warn(format!("could not read the source map {relative}: {e}")))?;
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
         (json, base)
     };
-    let map = match swc_sourcemap::decode_slice(&json).ok()? {
+    let invalid = |e: swc_sourcemap::Error| warn(format!("the source map is not valid: {e}"));
+    let map = match swc_sourcemap::decode_slice(&json).map_err(invalid)? {
         DecodedMap::Regular(map) => map,
-        DecodedMap::Index(index) => index.flatten().ok()?,
-        DecodedMap::Hermes(_) => return None,
+        DecodedMap::Index(index) => index.flatten().map_err(invalid)?,
+        DecodedMap::Hermes(_) => {
+            return Err(warn("unsupported source map (Hermes)".into()));
+        }
     };
     let root = map
         .get_source_root()
@@ -65,7 +88,7 @@ pub fn read(path: &Path, text: &str) -> Option<InputMap> {
             }
         })
         .collect();
-    Some(InputMap { map, sources })
+    Ok(Some(InputMap { map, sources }))
 }
 
 /// The URL of the last `//# sourceMappingURL=` comment, when it is the

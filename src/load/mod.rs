@@ -55,6 +55,8 @@ pub struct Loaded {
     /// The load stages' times, the modules kept and dropped, and the
     /// pre-scan's misses.
     pub timing: Timing,
+    /// What the modules kept have to warn of, sorted.
+    pub warnings: Diagnostics,
 }
 
 /// The graph the pre-scan alone finds: modules indexed by id.
@@ -199,6 +201,7 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
         modules,
         entries,
         timing,
+        warnings: diagnostics.warnings(),
     })
 }
 
@@ -476,12 +479,13 @@ impl Shared {
             });
         }
 
-        let mut module = spans.time(Stage::Parse, || {
+        let (mut module, mut warnings) = spans.time(Stage::Parse, || {
             self.parse_module(id, path, text, facts, kind, &jsx)
         })?;
-        let problems = spans.time(Stage::Resolve, || {
+        let mut problems = spans.time(Stage::Resolve, || {
             self.resolve_records(&mut module, &mut outcomes, prescan)
         });
+        problems.append(&mut warnings);
         Ok((module, problems))
     }
 
@@ -493,8 +497,9 @@ impl Shared {
         facts: FileFacts,
         kind: SourceKind,
         jsx: &parse::JsxSettings,
-    ) -> Result<Module, Vec<Diagnostic>> {
+    ) -> Result<(Module, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut parsed = parse::parse(path, kind, text, jsx, facts.module_type)?;
+        let mut warnings = std::mem::take(&mut parsed.warnings);
         let stem = identifier_stem(path);
         let mut analysis = analyze::analyze(
             &mut parsed.ast,
@@ -517,10 +522,15 @@ impl Shared {
         let input_map = match self.job {
             Job::Load {
                 input_maps: true, ..
-            } => input_map::read(path, &parsed.file.src).map(Box::new),
+            } => input_map::read(path, &parsed.file.src)
+                .unwrap_or_else(|warning| {
+                    warnings.push(*warning);
+                    None
+                })
+                .map(Box::new),
             _ => None,
         };
-        Ok(Module {
+        let module = Module {
             id,
             path: path.to_path_buf(),
             kind: parsed.kind,
@@ -543,7 +553,8 @@ impl Shared {
             legal_comments: parse::legal_comments(&parsed.comments),
             input_map,
             top_level: swc_common::SyntaxContext::empty().apply_mark(parsed.top_level_mark),
-        })
+        };
+        Ok((module, warnings))
     }
 
     /// Read → pre-scan → resolve and claim, for `weft graph`.

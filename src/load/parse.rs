@@ -7,7 +7,7 @@ use std::path::Path;
 use oxc_resolver::ModuleType;
 use swc_common::comments::{CommentKind, SingleThreadedComments};
 use swc_common::sync::Lrc;
-use swc_common::{FileName, Mark, SourceFile, SourceMap, Span, Spanned, DUMMY_SP};
+use swc_common::{BytePos, FileName, Mark, SourceFile, SourceMap, Span, Spanned, DUMMY_SP};
 use swc_ecma_ast::{
     AssignExpr, AssignOp, AssignTarget, ComputedPropName, EsVersion, Expr, ExprStmt, Ident, Lit,
     MemberExpr, MemberProp, Module, ModuleItem, Program, PropName, Script, SimpleAssignTarget,
@@ -102,6 +102,8 @@ pub struct Parsed {
     pub top_level_mark: Mark,
     /// The source's comments, for the annotations tree shaking reads.
     pub comments: SingleThreadedComments,
+    /// What parsing worked around.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses `source` (already read once) as the kind its extension says, as
@@ -115,6 +117,7 @@ pub fn parse(
     jsx: &JsxSettings,
     module_type: Option<ModuleType>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
+    let mut warnings = Vec::new();
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(Lrc::new(FileName::Real(path.to_path_buf())), source);
     let comments = SingleThreadedComments::default();
@@ -248,6 +251,21 @@ pub fn parse(
         SourceKind::JavaScript | SourceKind::Json => {}
     }
     if may_have_jsx(kind, file.src.as_str()) {
+        if !jsx.classic {
+            if let Some((at, len)) = ignored_jsx_pragma(&comments, program.span().lo) {
+                let start = (at - file.start_pos).0 as usize;
+                warnings.push(
+                    Diagnostic::warning(
+                        "the JSX factory cannot be set when using the automatic JSX runtime; \
+                         this pragma is ignored",
+                    )
+                    .at(Location::from_offsets(path, &file.src, start, start + len))
+                    .with_hint(
+                        "add `/** @jsxRuntime classic */`, or set \"jsx\": \"react\" in tsconfig.json",
+                    ),
+                );
+            }
+        }
         program.mutate(react(
             cm.clone(),
             Some(&comments),
@@ -277,6 +295,7 @@ pub fn parse(
         unresolved_mark,
         top_level_mark,
         comments,
+        warnings,
     })
 }
 
@@ -315,6 +334,45 @@ fn may_have_jsx(kind: SourceKind, text: &str) -> bool {
         SourceKind::TypeScript | SourceKind::Json => false,
         SourceKind::JavaScript => text.contains("</") || text.contains("/>"),
     }
+}
+
+/// Where a `@jsx` or `@jsxFrag` pragma is, with its length, when the
+/// comments before the first token set one and do not switch the file to the
+/// classic runtime: the automatic runtime has no factory to set. Reads the
+/// comments as the JSX transform does: block comments, a pragma at the start
+/// of one of their lines.
+fn ignored_jsx_pragma(
+    comments: &SingleThreadedComments,
+    start: BytePos,
+) -> Option<(BytePos, usize)> {
+    let mut classic = false;
+    let mut pragma = None;
+    comments.with_leading(start, |leading| {
+        for comment in leading.iter().filter(|c| c.kind == CommentKind::Block) {
+            for line in comment.text.lines() {
+                let line = line.trim().trim_start_matches('*').trim_start();
+                let mut words = line.split_whitespace();
+                while let Some(word) = words.next() {
+                    let value = words.next();
+                    match (word, value) {
+                        ("@jsxRuntime", Some(runtime)) => classic = runtime == "classic",
+                        ("@jsxImportSource", Some(_)) => classic = false,
+                        ("@jsx" | "@jsxFrag", Some(_)) if pragma.is_none() => {
+                            // The comment's text starts after its `/*`.
+                            let offset = word.as_ptr() as usize - comment.text.as_ptr() as usize;
+                            pragma =
+                                Some((comment.span.lo + BytePos(2 + offset as u32), word.len()));
+                        }
+                        _ => {}
+                    }
+                    if !word.starts_with("@jsx") {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    pragma.filter(|_| !classic)
 }
 
 fn jsx_options(jsx: &JsxSettings) -> JsxOptions {

@@ -197,17 +197,21 @@ impl ModuleResolver {
         }
     }
 
-    /// `--external` patterns: exact package names and `pkg/*` subpaths
-    /// match bare specifiers; patterns starting with `.` or `/` are paths,
-    /// matched against the resolved file.
+    /// `--external` patterns: a package name matches the package and its
+    /// subpaths (`react` matches `react/jsx-runtime`, as in esbuild),
+    /// `pkg/*` its subpaths only, both as bare specifiers; patterns starting
+    /// with `.` or `/` are paths, matched against the resolved file.
     fn is_external(&self, specifier: &str) -> bool {
+        let below = |prefix: &str| {
+            specifier
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+        };
         self.external
             .iter()
             .any(|pattern| match pattern.strip_suffix("/*") {
-                Some(prefix) => specifier
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('/')),
-                None => pattern == specifier,
+                Some(prefix) => below(prefix),
+                None => pattern == specifier || below(pattern),
             })
     }
 
