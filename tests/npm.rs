@@ -531,6 +531,27 @@ fn the_protocol_answers_every_request_with_one_json_object() {
     assert_eq!(failed["errors"][0]["location"]["file"], "src/broken.ts");
     assert_eq!(failed["outputFiles"], serde_json::json!([]));
 
+    // A warning comes back with the bundle.
+    write_file(dir, "warn/main.mjs", "import './lib.js';\n");
+    write_file(
+        dir,
+        "warn/lib.js",
+        "console.log(1);\n//# sourceMappingURL=lib.js.map\n",
+    );
+    let (code, warned) = api(
+        dir,
+        r#"{"entryPoints": ["warn/main.mjs"], "outfile": "warn/out.js", "write": false, "sourcemap": true, "logLevel": "silent"}"#,
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(warned["errors"], serde_json::json!([]));
+    assert_eq!(warned["outputFiles"].as_array().map(Vec::len), Some(2));
+    let location = &warned["warnings"][0]["location"];
+    assert_eq!(location["file"], "warn/lib.js", "{warned}");
+    assert_eq!(
+        (&location["line"], &location["column"]),
+        (&2.into(), &22.into())
+    );
+
     let (code, refused) = api(dir, "{\"entryPoints\": [");
     assert_eq!(code, Some(2));
     let text = refused["errors"][0]["text"].as_str().unwrap();
