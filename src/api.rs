@@ -141,10 +141,7 @@ fn run_request(request: &Request) -> Value {
         }
         Err(problems) => (Vec::new(), None, problems),
     };
-    eprint!(
-        "{}",
-        problems.clone().shown_at(options.log_level).render(&cwd)
-    );
+    eprint!("{}", problems.render_at(options.log_level, &cwd));
     response(&problems, &files, metafile, !request.write, &cwd)
 }
 

@@ -190,40 +190,35 @@ impl Diagnostics {
     }
 
     pub fn render(&self, cwd: &Path) -> String {
-        let mut out = String::new();
-        for d in &self.0 {
-            out.push_str(&d.render(cwd));
-        }
-        let errors = self
-            .0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let warnings = self.0.len() - errors;
-        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-        match (errors, warnings) {
-            (0, 0) => {}
-            (0, w) => {
-                let _ = writeln!(out, "{}", count(w, "warning"));
-            }
-            (e, 0) => {
-                let _ = writeln!(out, "{}", count(e, "error"));
-            }
-            (e, w) => {
-                let _ = writeln!(out, "{} and {}", count(e, "error"), count(w, "warning"));
-            }
-        }
-        out
+        self.render_at(crate::options::LogLevel::Info, cwd)
     }
 
-    /// What `level` shows: errors from `error` on, warnings from `warn` on.
-    pub fn shown_at(mut self, level: crate::options::LogLevel) -> Diagnostics {
+    /// What `level` shows, rendered: errors from `error` on, warnings from
+    /// `warn` on, and how many of each.
+    pub fn render_at(&self, level: crate::options::LogLevel, cwd: &Path) -> String {
         use crate::options::LogLevel;
-        self.0.retain(|d| match d.severity {
+        let shown = |severity: Severity| match severity {
             Severity::Error => level >= LogLevel::Error,
             Severity::Warning => level >= LogLevel::Warn,
-        });
-        self
+        };
+        let mut out = String::new();
+        let (mut errors, mut warnings) = (0, 0);
+        for d in self.0.iter().filter(|d| shown(d.severity)) {
+            out.push_str(&d.render(cwd));
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+        }
+        let counts: Vec<String> = [(errors, "error"), (warnings, "warning")]
+            .into_iter()
+            .filter(|&(n, _)| n > 0)
+            .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+            .collect();
+        if !counts.is_empty() {
+            let _ = writeln!(out, "{}", counts.join(" and "));
+        }
+        out
     }
 
     /// The warnings alone, sorted.

@@ -138,7 +138,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
     Ok(output)
 }
 
-/// load → graph → link → emit for one entry point.
 /// One entry's chunk: its files, what it read, and what it warns of.
 struct Bundled {
     files: Vec<OutputFile>,
@@ -148,6 +147,7 @@ struct Bundled {
     warnings: Diagnostics,
 }
 
+/// load → graph → link → emit for one entry point.
 fn bundle(
     options: &BuildOptions,
     entry: &std::path::Path,

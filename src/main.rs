@@ -300,10 +300,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
     let cwd = options.cwd.clone();
     match weft::build(&options) {
         Ok(output) => {
-            eprint!(
-                "{}",
-                output.warnings.shown_at(options.log_level).render(&cwd)
-            );
+            eprint!("{}", output.warnings.render_at(options.log_level, &cwd));
             if options.log_level >= LogLevel::Info {
                 report_written(&output.files, &cwd);
             }
@@ -313,7 +310,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            eprint!("{}", diagnostics.shown_at(options.log_level).render(&cwd));
+            eprint!("{}", diagnostics.render_at(options.log_level, &cwd));
             ExitCode::from(1)
         }
     }

@@ -28,14 +28,20 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-#[test]
-fn an_unreadable_input_source_map_is_a_warning() {
+/// Bundles [`program_with_a_missing_map`] into `out.mjs` with `extra`
+/// arguments, in a folder of its own (kept for as long as it is held).
+fn bundle_with_a_missing_map(extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
     let dir = tempfile::tempdir().expect("temp dir");
     program_with_a_missing_map(dir.path());
-    let out = weft(
-        dir.path(),
-        &["bundle", "main.mjs", "-o", "out.mjs", "--sourcemap"],
-    );
+    let mut args = vec!["bundle", "main.mjs", "-o", "out.mjs"];
+    args.extend_from_slice(extra);
+    let out = weft(dir.path(), &args);
+    (dir, out)
+}
+
+#[test]
+fn an_unreadable_input_source_map_is_a_warning() {
+    let (dir, out) = bundle_with_a_missing_map(&["--sourcemap"]);
     let text = stderr(&out);
     assert!(
         out.status.success(),
@@ -52,27 +58,14 @@ fn an_unreadable_input_source_map_is_a_warning() {
 
     // Without --sourcemap input maps are not read, so there is nothing to
     // warn of.
-    let out = weft(dir.path(), &["bundle", "main.mjs", "-o", "out.mjs"]);
+    let (_dir, out) = bundle_with_a_missing_map(&[]);
     assert!(out.status.success());
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
 
 #[test]
 fn log_level_error_leaves_warnings_out() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    program_with_a_missing_map(dir.path());
-    let out = weft(
-        dir.path(),
-        &[
-            "bundle",
-            "main.mjs",
-            "-o",
-            "out.mjs",
-            "--sourcemap",
-            "--log-level",
-            "error",
-        ],
-    );
+    let (_dir, out) = bundle_with_a_missing_map(&["--sourcemap", "--log-level", "error"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }

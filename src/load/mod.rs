@@ -23,7 +23,6 @@ pub mod parse;
 mod parts;
 mod resolve;
 
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -32,6 +31,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use dashmap::mapref::entry::Entry;
 use dashmap::DashMap;
+use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 use swc_common::{Globals, GLOBALS};
 

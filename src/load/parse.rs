@@ -251,20 +251,21 @@ pub fn parse(
         SourceKind::JavaScript | SourceKind::Json => {}
     }
     if may_have_jsx(kind, file.src.as_str()) {
-        if !jsx.classic {
-            if let Some((at, len)) = ignored_jsx_pragma(&comments, program.span().lo) {
-                let start = (at - file.start_pos).0 as usize;
-                warnings.push(
-                    Diagnostic::warning(
-                        "the JSX factory cannot be set when using the automatic JSX runtime; \
-                         this pragma is ignored",
-                    )
-                    .at(Location::from_offsets(path, &file.src, start, start + len))
-                    .with_hint(
-                        "add `/** @jsxRuntime classic */`, or set \"jsx\": \"react\" in tsconfig.json",
-                    ),
-                );
-            }
+        let ignored = (!jsx.classic)
+            .then(|| ignored_jsx_pragma(&comments, program.span().lo))
+            .flatten();
+        if let Some((at, len)) = ignored {
+            let start = (at - file.start_pos).0 as usize;
+            warnings.push(
+                Diagnostic::warning(
+                    "the JSX factory cannot be set when using the automatic JSX runtime; \
+                     this pragma is ignored",
+                )
+                .at(Location::from_offsets(path, &file.src, start, start + len))
+                .with_hint(
+                    "add `/** @jsxRuntime classic */`, or set \"jsx\": \"react\" in tsconfig.json",
+                ),
+            );
         }
         program.mutate(react(
             cm.clone(),
