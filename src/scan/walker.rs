@@ -581,25 +581,34 @@ impl<'a, F: Find> Walker<'a, F> {
         }
         let name_end = word_end(self.src, p + 1);
         let after = skip_space(self.src, name_end);
-        !(self.at(after) == b',' || word_at(self.src, after) == b"extends")
+        !(self.at(after) == b',' || word_is(self.src, after, b"extends"))
     }
 
+    /// Walks the word at `p`, which starts with one of the keyword
+    /// prefixes; returns where code resumes. Past a word that is not one of
+    /// the keywords that matters, that may be anywhere in it: the rest of a
+    /// word follows an identifier byte, so none of it starts a word.
     fn word(&mut self, p: usize) -> usize {
-        let end = word_end(self.src, p);
-        let member = || is_member(self.src, self.floor, p);
-        match &self.src[p..end] {
-            b"import" if !member() => self.import(end),
-            b"export" if !member() => self.export(end),
-            b"require" if !member() => {
-                self.out.commonjs_syntax = true;
-                self.require(end)
+        let src = self.src;
+        let is = |keyword: &[u8]| word_is(src, p, keyword);
+        let member = || is_member(src, self.floor, p);
+        if is(b"import") {
+            if !member() {
+                return self.import(p + 6);
             }
-            b"module" | b"exports" if !member() => {
-                self.out.commonjs_syntax = true;
-                end
+        } else if is(b"export") {
+            if !member() {
+                return self.export(p + 6);
             }
-            _ => end,
+        } else if is(b"require") {
+            if !member() {
+                self.out.commonjs_syntax = true;
+                return self.require(p + 7);
+            }
+        } else if (is(b"module") || is(b"exports")) && !member() {
+            self.out.commonjs_syntax = true;
         }
+        p + 3
     }
 
     fn import(&mut self, end: usize) -> usize {
@@ -617,7 +626,7 @@ impl<'a, F: Find> Walker<'a, F> {
             }
             b'.' => {
                 let m = skip_trivia(src, q + 1);
-                if word_at(src, m) == b"meta" {
+                if word_is(src, m, b"meta") {
                     self.out.esm_syntax = true;
                     return m + 4;
                 }
@@ -771,7 +780,7 @@ impl<'a, F: Find> Walker<'a, F> {
         let src = self.src;
         let mut p = skip_trivia(src, end);
         let mut type_only = false;
-        if self.dialect.typescript && word_at(src, p) == b"type" {
+        if self.dialect.typescript && word_is(src, p, b"type") {
             type_only = true;
             p = skip_trivia(src, p + 4);
         }
@@ -779,7 +788,7 @@ impl<'a, F: Find> Walker<'a, F> {
             b'{' => p = self.named_bindings_end(p)?,
             b'*' => {
                 p = skip_trivia(src, p + 1);
-                if word_at(src, p) == b"as" {
+                if word_is(src, p, b"as") {
                     p = skip_trivia(src, p + 2);
                     p = match self.literal(p) {
                         Some(lit) => lit.range.end,
@@ -790,7 +799,7 @@ impl<'a, F: Find> Walker<'a, F> {
             _ => return None,
         }
         p = skip_trivia(src, p);
-        if word_at(src, p) != b"from" {
+        if !word_is(src, p, b"from") {
             return None;
         }
         let q = skip_trivia(src, p + 4);
@@ -902,6 +911,13 @@ fn may_be_keyword(src: &[u8], p: usize) -> bool {
 
 fn word_end(src: &[u8], p: usize) -> usize {
     p + src[p..].iter().take_while(|&&b| is_ident(b)).count()
+}
+
+/// Whether the word at `p` is `keyword`.
+#[inline(always)]
+fn word_is(src: &[u8], p: usize, keyword: &[u8]) -> bool {
+    src.get(p..).is_some_and(|rest| rest.starts_with(keyword))
+        && !src.get(p + keyword.len()).is_some_and(|&b| is_ident(b))
 }
 
 fn word_at(src: &[u8], p: usize) -> &[u8] {
