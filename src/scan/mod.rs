@@ -202,6 +202,9 @@ fn drive<'a>(
     // The block whose code masks are `masks`; none yet.
     let mut block_start = usize::MAX;
     let mut masks = Masks::default();
+    // The block classified ahead of the walk, and its masks.
+    let mut ahead_start = usize::MAX;
+    let mut ahead = Masks::default();
     while pos < source.len() {
         // Only JSX takes the walker out of code.
         if dialect.jsx && !walker.in_code() {
@@ -215,18 +218,17 @@ fn drive<'a>(
         let start = pos - pos % BLOCK;
         if start != block_start {
             block_start = start;
-            let window = match source.get(start..start + tail.len()) {
-                Some(inside) => inside.try_into().expect("the slice is a window long"),
-                None => {
-                    // The last blocks: pad with zero bytes, which matter
-                    // nowhere.
-                    let rest = &source[start..];
-                    tail[..rest.len()].copy_from_slice(rest);
-                    tail[rest.len()..].fill(0);
-                    &tail
-                }
+            masks = if start == ahead_start {
+                ahead
+            } else {
+                classify(window_at(source, start, &mut tail), dialect.jsx)
             };
-            masks = classify(window, dialect.jsx);
+            // The walk most often goes on into the next block: classifying it
+            // now overlaps with walking this one.
+            ahead_start = start + BLOCK;
+            if ahead_start < source.len() {
+                ahead = classify(window_at(source, ahead_start, &mut tail), dialect.jsx);
+            }
         }
         // Walk the block's bits from `pos` while in code: the braces before
         // the next other byte, then that byte.
@@ -255,6 +257,22 @@ fn drive<'a>(
         }
     }
     walker.out
+}
+
+/// The block of `source` at `start` and the bytes after it that classifying
+/// it reads, in `tail` when they run past the end.
+#[inline(always)]
+fn window_at<'t>(source: &'t [u8], start: usize, tail: &'t mut Window) -> &'t Window {
+    match source.get(start..start + tail.len()) {
+        Some(inside) => inside.try_into().expect("the slice is a window long"),
+        None => {
+            // The last blocks: pad with zero bytes, which matter nowhere.
+            let rest = &source[start..];
+            tail[..rest.len()].copy_from_slice(rest);
+            tail[rest.len()..].fill(0);
+            tail
+        }
+    }
 }
 
 /// Pre-scans `source` one byte at a time: the reference every classifier is
