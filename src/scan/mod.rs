@@ -108,6 +108,7 @@ pub fn prescan_with(source: &[u8], dialect: Dialect, classifier: Classifier) -> 
         Classifier::Scalar => drive(
             source,
             dialect,
+            false,
             classify::classify_scalar,
             classify::find_scalar,
         ),
@@ -155,6 +156,7 @@ unsafe fn drive_sse2(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     drive(
         source,
         dialect,
+        true,
         |window, jsx| unsafe { classify::x86::classify_sse2(window, jsx) },
         |src, from, needles| unsafe { classify::x86::find_sse2(src, from, needles) },
     )
@@ -169,6 +171,7 @@ unsafe fn drive_avx2(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     drive(
         source,
         dialect,
+        true,
         |window, jsx| unsafe { classify::x86::classify_avx2(window, jsx) },
         |src, from, needles| unsafe { classify::x86::find_avx2(src, from, needles) },
     )
@@ -183,6 +186,7 @@ unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan<'_> {
     drive(
         source,
         dialect,
+        true,
         |window, jsx| unsafe { classify::arm::classify_neon(window, jsx) },
         |src, from, needles| unsafe { classify::arm::find_neon(src, from, needles) },
     )
@@ -194,6 +198,7 @@ unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan<'_> {
 fn drive<'a>(
     source: &'a [u8],
     dialect: Dialect,
+    ahead_of_walk: bool,
     classify: impl Fn(&Window, bool) -> Masks,
     find: impl Find,
 ) -> Prescan<'a> {
@@ -224,9 +229,10 @@ fn drive<'a>(
                 classify(window_at(source, start, &mut tail), dialect.jsx)
             };
             // The walk most often goes on into the next block: classifying it
-            // now overlaps with walking this one.
-            ahead_start = start + BLOCK;
-            if ahead_start < source.len() {
+            // now overlaps with walking this one, where classifying is a short
+            // burst of vector instructions rather than a loop.
+            if ahead_of_walk && start + BLOCK < source.len() {
+                ahead_start = start + BLOCK;
                 ahead = classify(window_at(source, ahead_start, &mut tail), dialect.jsx);
             }
         }
