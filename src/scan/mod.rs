@@ -262,7 +262,7 @@ fn drive<'a>(
             }
         }
     }
-    walker.out
+    std::mem::take(&mut walker.out)
 }
 
 /// The block of `source` at `start` and the bytes after it that classifying
@@ -296,7 +296,7 @@ pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan<'_> {
         while pos < source.len() {
             pos = walker.step(pos);
         }
-        walker.out
+        std::mem::take(&mut walker.out)
     })
 }
 
