@@ -197,7 +197,12 @@ impl<'a, F: Find> Walker<'a, F> {
             floor: start,
             floor_prev: Prev::Block,
             last_close: NO_CLOSE,
-            out: Prescan::default(),
+            // Most modules import a few others: room for them without
+            // growing the list on the way.
+            out: Prescan {
+                imports: Vec::with_capacity(8),
+                ..Prescan::default()
+            },
         };
         (walker, start)
     }
