@@ -189,8 +189,6 @@ impl<'a, F: Find> Walker<'a, F> {
             find,
             dialect,
             mode: Mode::Code,
-            // Deeper than most modules nest: reallocating on the way down
-            // takes a noticeable share of scanning a small module.
             braces: spare_braces(),
             depth: 0,
             frames: Vec::new(),
