@@ -197,6 +197,10 @@ unsafe fn drive_neon(source: &[u8], dialect: Dialect) -> Prescan<'_> {
 /// in JSX text and tags, from one search hit to the next. With
 /// `ahead_of_walk`, each block is classified while the walk is still in the
 /// one before it.
+///
+/// The walk first only counts the braces outside template substitutions
+/// and JSX; in the rare source where that loses its way (see
+/// [`Walker::lost`]) it walks again tracking them all.
 #[inline(always)]
 fn drive<'a>(
     source: &'a [u8],
@@ -205,7 +209,28 @@ fn drive<'a>(
     classify: impl Fn(&Window, bool) -> Masks,
     find: impl Find,
 ) -> Prescan<'a> {
-    let (mut walker, mut pos) = Walker::new(source, dialect, &find);
+    // One walk in the code, not two: the second is rare.
+    let mut track_all = false;
+    loop {
+        if let Some(found) = walk(source, dialect, ahead_of_walk, &classify, &find, track_all) {
+            return found;
+        }
+        track_all = true;
+    }
+}
+
+/// [`drive`]'s walk: `None` when it lost its way for counting braces
+/// rather than tracking them all.
+#[inline(always)]
+fn walk<'a>(
+    source: &'a [u8],
+    dialect: Dialect,
+    ahead_of_walk: bool,
+    classify: &impl Fn(&Window, bool) -> Masks,
+    find: &impl Find,
+    track_all: bool,
+) -> Option<Prescan<'a>> {
+    let (mut walker, mut pos) = Walker::new(source, dialect, find, track_all);
     let mut tail: Window = [0; _];
     // The block whose code masks are `masks`; none yet.
     let mut block_start = usize::MAX;
@@ -249,11 +274,13 @@ fn drive<'a>(
             // All ones when there is no other byte.
             let before_next = (others & others.wrapping_neg()).wrapping_sub(1);
             let run = from_pos & before_next;
-            // A `}` that ends a substitution or a JSX expression moves the
-            // walk on elsewhere.
-            if let Some(end) =
+            if !walker.tracks_braces() {
+                walker.count_braces(masks.opens & run, masks.closes & run);
+            } else if let Some(end) =
                 walker.walk_braces(block_start, masks.opens & run, masks.closes & run)
             {
+                // A `}` that ends a substitution or a JSX expression moves
+                // the walk on elsewhere.
                 pos = end;
                 break;
             }
@@ -267,7 +294,7 @@ fn drive<'a>(
             }
         }
     }
-    std::mem::take(&mut walker.out)
+    (!walker.lost()).then(|| std::mem::take(&mut walker.out))
 }
 
 /// The block of `source` at `start` and the bytes after it that classifying
@@ -297,7 +324,7 @@ pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan<'_> {
                 .find(|&i| classify::is_significant(src, i, dialect.jsx))
                 .unwrap_or(src.len())
         };
-        let (mut walker, mut pos) = Walker::new(source, dialect, next_significant);
+        let (mut walker, mut pos) = Walker::new(source, dialect, next_significant, true);
         while pos < source.len() {
             pos = walker.step(pos);
         }

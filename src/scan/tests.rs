@@ -590,3 +590,28 @@ fn comments_keep_the_token_before_them() {
         );
     }
 }
+
+#[test]
+fn counting_braces_loses_its_way_only_before_a_regex_or_jsx() {
+    let counted = |source: &str, dialect: Dialect| {
+        let found = walk(
+            source.as_bytes(),
+            dialect,
+            false,
+            &classify::classify_scalar,
+            &classify::find_scalar,
+            false,
+        );
+        found.is_some()
+    };
+    // What follows a counted `}` is known without it: comments, operands,
+    // a division after an operand, and braces inside a substitution.
+    assert!(counted("function f() {}\n// c\n/* d */\nrequire('x');", JS));
+    assert!(counted("if (a) { b() }\nx = 1 / 2;", JS));
+    assert!(counted("x = `${ {} / 2 }`;", JS));
+    assert!(counted("} } { import a from 'a' }", JS));
+    // A regex or JSX right after a `}` depends on what it closed.
+    assert!(!counted("if (a) {}\n/'/.test(s);", JS));
+    assert!(!counted("if (a) {} /* c */ /'/.test(s);", JS));
+    assert!(!counted("if (a) {}\n<p>it's</p>;", JSX));
+}

@@ -32,12 +32,9 @@ enum Prev {
     /// An operator or an expression keyword: `/` starts a regex, `{` opens an
     /// object literal.
     Expr,
-}
-
-impl Prev {
-    fn starts_expression(self) -> bool {
-        self != Prev::Operand
-    }
+    /// A `}` that was counted, not tracked (see [`Walker::count_braces`]):
+    /// an operand or a statement may end there.
+    Counted,
 }
 
 /// An open `{` of a block or an object literal, with what tells the two
@@ -126,6 +123,12 @@ pub(crate) struct Walker<'a, F> {
     /// which the `}` is no longer the token before anything: it is read only
     /// while it is.
     last_close: usize,
+    /// Whether the braces outside every frame are tracked too, or only
+    /// counted (see [`Walker::count_braces`]).
+    track_all: bool,
+    /// Set when the walk needed what a counted brace would have told (see
+    /// [`Walker::lost`]).
+    lost: std::cell::Cell<bool>,
     pub(crate) out: Prescan<'a>,
 }
 
@@ -177,8 +180,15 @@ const fn is_space(b: u8) -> bool {
 
 impl<'a, F: Find> Walker<'a, F> {
     /// A walker over `src` that searches with `find`, and the position of
-    /// the first byte it must see (past a hashbang line).
-    pub(crate) fn new(src: &'a [u8], dialect: Dialect, find: F) -> (Walker<'a, F>, usize) {
+    /// the first byte it must see (past a hashbang line). With `track_all`
+    /// it tracks every brace; without, it may only count those outside
+    /// template substitutions and JSX, and can lose its way.
+    pub(crate) fn new(
+        src: &'a [u8],
+        dialect: Dialect,
+        find: F,
+        track_all: bool,
+    ) -> (Walker<'a, F>, usize) {
         let start = if src.starts_with(b"#!") {
             src.iter().position(|&b| b == b'\n').unwrap_or(src.len())
         } else {
@@ -195,6 +205,8 @@ impl<'a, F: Find> Walker<'a, F> {
             floor: start,
             floor_prev: Prev::Block,
             last_close: NO_CLOSE,
+            track_all,
+            lost: std::cell::Cell::new(false),
             // Most modules import a few others: room for them without
             // growing the list on the way.
             out: Prescan {
@@ -277,7 +289,7 @@ impl<'a, F: Find> Walker<'a, F> {
             b'/' => match self.at(p + 1) {
                 b'/' => self.line_comment(p),
                 b'*' => self.block_comment(p),
-                _ if self.prev(p).starts_expression() => {
+                _ if self.starts_expression(p) => {
                     let end = regex_end(self.src, p);
                     self.leave_to_code(end, Prev::Operand);
                     end
@@ -296,6 +308,49 @@ impl<'a, F: Find> Walker<'a, F> {
                 self.word(p)
             }
             _ => p + 1,
+        }
+    }
+
+    /// Whether the next braces must be tracked with
+    /// [`Walker::walk_braces`], or may only be counted with
+    /// [`Walker::count_braces`]: inside a substitution or JSX expression a
+    /// `}` may close it, so there they are always tracked.
+    #[inline(always)]
+    pub(crate) fn tracks_braces(&self) -> bool {
+        self.track_all || !self.frames.is_empty()
+    }
+
+    /// Whether a walk that counted braces needed to know what one of them
+    /// closed: the token before a `/` (regex or division?) or a `<` (JSX?)
+    /// was a `}` that may have ended an object literal. It may have gone
+    /// wrong after that, and must be walked again tracking every brace.
+    /// That takes a `}` then a regex or JSX with nothing else between,
+    /// which is rare: counting is what makes the pre-scan fast, for a brace
+    /// is a third of the bytes that matter in code.
+    pub(crate) fn lost(&self) -> bool {
+        self.lost.get()
+    }
+
+    /// Walks the `{` at the set bits of `opens` and the `}` at those of
+    /// `closes`, in code outside every frame with nothing else that matters
+    /// between them, counting them: only the depth of braces is kept, not
+    /// where each one opened. A `}` that closes no brace is passed over.
+    #[inline(always)]
+    pub(crate) fn count_braces(&mut self, opens: u64, closes: u64) {
+        let pops = closes.count_ones() as usize;
+        if pops <= self.depth {
+            // No `}` can find the depth at zero, whatever the order.
+            self.depth = self.depth - pops + opens.count_ones() as usize;
+            return;
+        }
+        let mut bits = opens | closes;
+        while bits != 0 {
+            if opens & bits & bits.wrapping_neg() != 0 {
+                self.depth += 1;
+            } else {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            bits &= bits - 1;
         }
     }
 
@@ -545,6 +600,21 @@ impl<'a, F: Find> Walker<'a, F> {
         self.token_before(p, self.floor, self.floor_prev, self.last_close)
     }
 
+    /// Whether an expression may start at code position `p`. When the token
+    /// before it is a `}` that was only counted, no one knows, and the walk
+    /// has lost its way.
+    #[inline(always)]
+    fn starts_expression(&self, p: usize) -> bool {
+        match self.prev(p) {
+            Prev::Operand => false,
+            Prev::Counted => {
+                self.lost.set(true);
+                false
+            }
+            Prev::Block | Prev::Expr => true,
+        }
+    }
+
     /// Whether `open` opened an object literal rather than a block.
     fn opens_object(&self, open: OpenBrace) -> bool {
         // A `}` before it reads as ending an operand or a block, neither of
@@ -583,6 +653,7 @@ impl<'a, F: Find> Walker<'a, F> {
                 }
             }
             b')' | b']' => Prev::Operand,
+            b'}' if !self.tracks_braces() => Prev::Counted,
             b'}' if i == last_close && self.opens_object(self.braces[self.depth]) => Prev::Operand,
             b'}' => Prev::Block,
             b';' | b'{' => Prev::Block,
@@ -595,7 +666,7 @@ impl<'a, F: Find> Walker<'a, F> {
     /// A `<` in code opens JSX when an expression may start there and a tag
     /// name or `>` follows; `<T,>` and `<T extends U>` are type parameters.
     fn starts_jsx(&self, p: usize) -> bool {
-        if !self.dialect.jsx || !self.prev(p).starts_expression() {
+        if !self.dialect.jsx || !self.starts_expression(p) {
             return false;
         }
         let next = self.at(p + 1);
