@@ -294,7 +294,7 @@ fn walk<'a>(
             }
         }
     }
-    (!walker.lost()).then(|| std::mem::take(&mut walker.out))
+    (!walker.lost()).then_some(walker.out)
 }
 
 /// The block of `source` at `start` and the bytes after it that classifying
@@ -328,7 +328,7 @@ pub fn prescan_reference(source: &[u8], dialect: Dialect) -> Prescan<'_> {
         while pos < source.len() {
             pos = walker.step(pos);
         }
-        std::mem::take(&mut walker.out)
+        walker.out
     })
 }
 

@@ -132,29 +132,6 @@ pub(crate) struct Walker<'a, F> {
     pub(crate) out: Prescan<'a>,
 }
 
-thread_local! {
-    /// The brace stack of the last walk on this thread, for the next to
-    /// reuse.
-    static SPARE_BRACES: std::cell::Cell<Vec<OpenBrace>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// A brace stack deeper than most modules nest (reallocating on the way down
-/// takes a noticeable share of scanning a small module), reused from the
-/// last walk on this thread when there was one.
-fn spare_braces() -> Vec<OpenBrace> {
-    let mut braces = SPARE_BRACES.take();
-    if braces.len() < 32 {
-        braces.resize(32, OpenBrace::default());
-    }
-    braces
-}
-
-impl<F> Drop for Walker<'_, F> {
-    fn drop(&mut self) {
-        SPARE_BRACES.set(std::mem::take(&mut self.braces));
-    }
-}
-
 /// [`Walker::last_close`] when no `}` closed a brace.
 const NO_CLOSE: usize = usize::MAX;
 
@@ -199,7 +176,7 @@ impl<'a, F: Find> Walker<'a, F> {
             find,
             dialect,
             mode: Mode::Code,
-            braces: spare_braces(),
+            braces: Vec::new(),
             depth: 0,
             frames: Vec::new(),
             floor: start,
