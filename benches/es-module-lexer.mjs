@@ -62,6 +62,7 @@ for (let i = 0; i < runs; i++) {
 }
 const best = Math.min(...times);
 const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
+const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
 const mbps = (seconds) => (bytes / seconds / 1e6).toFixed(0);
 
 console.log(
@@ -69,4 +70,5 @@ console.log(
     `${imports} imports each pass, ${runs} runs`,
 );
 console.log(`best ${(best * 1e3).toFixed(2)} ms: ${mbps(best)} MB/s`);
+console.log(`median ${(median * 1e3).toFixed(2)} ms: ${mbps(median)} MB/s`);
 console.log(`mean ${(mean * 1e3).toFixed(2)} ms: ${mbps(mean)} MB/s`);
