@@ -64,6 +64,33 @@ fn an_unreadable_input_source_map_is_a_warning() {
 }
 
 #[test]
+fn a_failed_build_still_shows_the_warnings_of_its_other_entries() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    program_with_a_missing_map(dir.path());
+    write(dir.path(), "broken.mjs", "import './missing.js';\n");
+    let out = weft(
+        dir.path(),
+        &[
+            "bundle",
+            "main.mjs",
+            "broken.mjs",
+            "--outdir",
+            "out",
+            "--sourcemap",
+        ],
+    );
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(" --> broken.mjs:1:8\n"), "{text}");
+    assert!(
+        text.contains("warning: could not read the source map lib.js.map"),
+        "{text}"
+    );
+    assert!(text.contains(" --> lib.js:4:22\n"), "{text}");
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
 fn log_level_error_leaves_warnings_out() {
     let (_dir, out) = bundle_with_a_missing_map(&["--sourcemap", "--log-level", "error"]);
     assert!(out.status.success(), "{}", stderr(&out));
