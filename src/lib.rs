@@ -111,12 +111,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
         }
     }
     leftovers.free_in_background();
-    output.warnings.sort();
     if problems.has_errors() {
         // The entries that did build warn of what they worked around.
         problems.extend(std::mem::take(&mut output.warnings));
     }
     problems.into_result(())?;
+    output.warnings.sort();
     output.inputs.sort();
     output.inputs.dedup();
     if let (Some(path), Some(metafile)) = (&options.metafile, metafile) {
