@@ -365,9 +365,10 @@ pub(crate) mod x86 {
                 .map(|k| unsafe { _mm256_loadu_si256(window.as_ptr().add(lane * 32 + k).cast()) });
             // Each byte looks up by its low nibble the one byte it must be to
             // be a brace or another byte that matters in code, and the ones
-            // that must follow it to start a keyword.
-            let nibble = _mm256_and_si256(c0, _mm256_set1_epi8(15));
-            let is = |t: __m256i, v: __m256i| _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, nibble), v);
+            // that must follow it to start a keyword. The shuffle looks at
+            // the low nibble alone, but gives zero for a byte whose high bit
+            // is set: no such byte matters, and it differs from zero.
+            let is = |t: __m256i, v: __m256i| _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, c0), v);
             let prefix = _mm256_and_si256(
                 is(first, c0),
                 _mm256_and_si256(is(second, c1), is(third, c2)),

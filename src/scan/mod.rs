@@ -232,11 +232,12 @@ fn walk<'a>(
 ) -> Option<Prescan<'a>> {
     let (mut walker, mut pos) = Walker::new(source, dialect, find, track_all);
     let mut tail: Window = [0; _];
-    // The block whose code masks are `masks`; none yet.
-    let mut block_start = usize::MAX;
+    // The block whose code masks are `masks` (from `block_start`, of
+    // `BLOCK` bytes); none yet.
+    let mut block_start = NO_BLOCK;
     let mut masks = Masks::default();
     // The block classified ahead of the walk, and its masks.
-    let mut ahead_start = usize::MAX;
+    let mut ahead_start = NO_BLOCK;
     let mut ahead = Masks::default();
     while pos < source.len() {
         // Only JSX takes the walker out of code.
@@ -248,14 +249,20 @@ fn walk<'a>(
             pos = walker.step_significant(pos);
             continue;
         }
-        let start = pos - pos % BLOCK;
-        if start != block_start {
-            block_start = start;
-            masks = if start == ahead_start {
-                ahead
+        // A block starts where the walk enters it, not at a multiple of its
+        // size: after a string or comment that ends past the block it began
+        // in, the walk goes on with the 64 bytes from where code resumes.
+        // That is fewer blocks than from aligned ones (4% faster).
+        if pos.wrapping_sub(block_start) >= BLOCK {
+            (block_start, masks) = if pos.wrapping_sub(ahead_start) < BLOCK {
+                (ahead_start, ahead)
             } else {
-                classify(window_at(source, start, &mut tail), dialect.jsx)
+                (
+                    pos,
+                    classify(window_at(source, pos, &mut tail), dialect.jsx),
+                )
             };
+            let start = block_start;
             // The walk most often goes on into the next block: classifying it
             // now overlaps with walking this one. That pays where classifying
             // is a few table lookups whose latency the walk would wait on
@@ -296,6 +303,10 @@ fn walk<'a>(
     }
     (!walker.lost()).then_some(walker.out)
 }
+
+/// A block start that no position is in the block of: `pos - NO_BLOCK`
+/// wraps around to more than [`BLOCK`].
+const NO_BLOCK: usize = usize::MAX - BLOCK;
 
 /// The block of `source` at `start` and the bytes after it that classifying
 /// it reads, in `tail` when they run past the end.
