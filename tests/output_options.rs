@@ -1,5 +1,6 @@
 //! Options that shape the output file around the code: legal comments,
-//! the entry's hashbang, and `--target` for what weft itself writes.
+//! the entry's hashbang, and `--target` for what weft itself writes; and
+//! how a build puts its files in the place of the last build's.
 
 mod support;
 
@@ -132,4 +133,39 @@ fn target_es2020_output_has_no_logical_assignment() {
         "globalThis.app = { kept: true };\nrequire('./out.js');\nconsole.log(app.kept, app.lib.main.answer);\n",
     );
     assert_eq!(node(dir, "run.js"), "true 42\n");
+}
+
+/// Outputs are replaced, not written over: a hard link to the last build's
+/// chunk keeps the last build's code, the folder holds no temporary file,
+/// and the new chunk and map are complete.
+#[test]
+fn outputs_are_replaced_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    legal_project(dir);
+    write(dir, "out.mjs", "console.log('last build');\n");
+    write(dir, "out.mjs.map", "{}");
+    fs::hard_link(dir.join("out.mjs"), dir.join("kept.mjs")).unwrap();
+
+    let out = bundle_lib(dir, &["--sourcemap"]);
+    assert!(out.ends_with("//# sourceMappingURL=out.mjs.map\n"), "{out}");
+    let map = fs::read_to_string(dir.join("out.mjs.map")).unwrap();
+    assert!(map.contains("\"mappings\""), "{map}");
+    assert_eq!(node(dir, "kept.mjs"), "last build\n");
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "kept.mjs",
+            "lib.js",
+            "main.js",
+            "out.mjs",
+            "out.mjs.map",
+            "package.json"
+        ]
+    );
 }
