@@ -262,14 +262,13 @@ fn walk<'a>(
                     classify(window_at(source, pos, &mut tail), dialect.jsx),
                 )
             };
-            let start = block_start;
             // The walk most often goes on into the next block: classifying it
             // now overlaps with walking this one. That pays where classifying
             // is a few table lookups whose latency the walk would wait on
             // (AVX2: 7% faster), not where it is a long run of comparisons
             // (SSE2: 5% slower) or a loop (scalar: 16% slower).
-            if ahead_of_walk && start + BLOCK < source.len() {
-                ahead_start = start + BLOCK;
+            if ahead_of_walk && block_start + BLOCK < source.len() {
+                ahead_start = block_start + BLOCK;
                 ahead = classify(window_at(source, ahead_start, &mut tail), dialect.jsx);
             }
         }
