@@ -148,7 +148,7 @@ struct BundleArgs {
     #[arg(long)]
     minify_whitespace: bool,
 
-    /// Rewrite code into shorter equivalent code (swc's compressor, module by module). Example: --minify-syntax
+    /// Rewrite code into shorter equivalent code (`!0` for `true`, joined declarations and statements, `&&` for `if`, ...), module by module. Example: --minify-syntax
     #[arg(long)]
     minify_syntax: bool,
 

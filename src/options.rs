@@ -200,7 +200,7 @@ pub struct BuildOptions {
     /// observe. Off, every module reached is kept whole.
     pub tree_shaking: bool,
     /// Minification, in esbuild's three parts: no whitespace or comments;
-    /// shorter syntax (swc's compressor); short names for bindings.
+    /// shorter equivalent syntax; short names for bindings.
     pub minify_whitespace: bool,
     pub minify_syntax: bool,
     pub minify_identifiers: bool,

@@ -1,30 +1,28 @@
-//! Minification of one module's code with `swc_ecma_minifier`, after the
-//! module is rewritten for the chunk.
+//! Minification of one module's code, after the module is rewritten for
+//! the chunk: shorter syntax by weft's own pass ([`super::syntax`]), shorter
+//! local names by `swc_ecma_minifier`'s mangler.
 //!
 //! Top-level names belong to the chunk: the renamer gave them their final
 //! (with `--minify-identifiers`, shortest) names, and other modules refer to
-//! them. So the compressor keeps every top-level binding, and the mangler
-//! renames only the bindings of nested scopes; names the module reads from
-//! the rest of the chunk are free identifiers to it, which it never takes.
+//! them. So the mangler renames only the bindings of nested scopes; names
+//! the module reads from the rest of the chunk are free identifiers to it,
+//! which it never takes.
 
 use swc_atoms::Atom;
 use swc_common::sync::Lrc;
 use swc_common::{Mark, SourceMap, SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_minifier::optimize;
-use swc_ecma_minifier::option::{
-    CompressOptions, ExtraOptions, MangleOptions, MinifyOptions, PureGetterOption,
-};
+use swc_ecma_minifier::option::{ExtraOptions, MangleOptions, MinifyOptions};
 
+use super::syntax;
 use crate::graph::Module;
-use crate::load::declared;
 
 /// What to do to each module.
 pub struct Minify {
     pub syntax: bool,
     pub identifiers: bool,
     pub keep_names: bool,
-    pub target: EsVersion,
 }
 
 impl Minify {
@@ -37,52 +35,19 @@ impl Minify {
     /// `GLOBALS.set` with the build's globals.
     pub fn run(
         &self,
-        program: Program,
+        mut program: Program,
         module: &Module,
         cm: &Lrc<SourceMap>,
         top_level: Vec<Atom>,
     ) -> Program {
+        if self.syntax {
+            syntax::shorten(&mut program, module.unresolved);
+        }
+        if !self.identifiers {
+            return program;
+        }
         let options = MinifyOptions {
-            compress: self.syntax.then(|| CompressOptions {
-                ecma: self.target,
-                // Reading a property may run a getter.
-                pure_getters: PureGetterOption::Bool(false),
-                // One pass: on ten copies of three.js a second pass saves
-                // 0.08% of the size for 5% more build time.
-                passes: 1,
-                keep_fnames: self.keep_names,
-                keep_classnames: self.keep_names,
-                // What is kept of the compressor earns its time. On ten
-                // copies of three.js the passes turned off here cost 24% of
-                // the minified build's CPU time (2,222 ms against 1,697) and
-                // saved 0.46% of its size. Each saved at most 0.19%; most
-                // nothing at all (three.js is written tersely, as most
-                // libraries are). Dead branches of `process.env.NODE_ENV`
-                // and other defines are folded by weft itself, before this.
-                // On: `join_vars` (1.0%), `const_to_let` (0.6%), `bools`
-                // (0.4%), `sequences` (0.3%), `if_return` (0.1%).
-                arrows: false,
-                collapse_vars: false,
-                comparisons: false,
-                computed_props: false,
-                conditionals: false,
-                dead_code: false,
-                directives: false,
-                evaluate: false,
-                hoist_props: false,
-                inline: 0,
-                loops: false,
-                negate_iife: false,
-                pristine_globals: false,
-                props: false,
-                reduce_fns: false,
-                side_effects: false,
-                switches: false,
-                typeofs: false,
-                unused: false,
-                ..Default::default()
-            }),
-            mangle: self.identifiers.then(|| MangleOptions {
+            mangle: Some(MangleOptions {
                 top_level: Some(false),
                 reserved: top_level,
                 keep_fn_names: self.keep_names,
@@ -101,62 +66,12 @@ impl Minify {
             top_level_mark: module.top_level.outer(),
             mangle_name_cache: None,
         };
-        let mut module_ast = match program {
-            Program::Module(m) => m,
+        match program {
+            Program::Module(_) => optimize(program, cm.clone(), None, None, &options, &extra),
             Program::Script(script) => {
-                return Program::Script(self.run_function_body(script, cm, &options, &extra))
+                Program::Script(self.run_function_body(script, cm, &options, &extra))
             }
-        };
-        // Other modules read and call this module's bindings, which the
-        // minifier cannot see: exported, they stay as they are written, with
-        // every assignment to them. The export goes again afterwards.
-        let declared: Vec<Ident> = module_ast
-            .body
-            .iter()
-            .filter_map(|item| item.as_stmt())
-            .flat_map(declared)
-            .map(|id| Ident::new(id.0, DUMMY_SP, id.1))
-            .collect();
-        if !declared.is_empty() {
-            module_ast
-                .body
-                .push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(
-                    NamedExport {
-                        span: DUMMY_SP,
-                        specifiers: declared
-                            .into_iter()
-                            .map(|ident| {
-                                ExportSpecifier::Named(ExportNamedSpecifier {
-                                    span: DUMMY_SP,
-                                    orig: ModuleExportName::Ident(ident),
-                                    exported: None,
-                                    is_type_only: false,
-                                })
-                            })
-                            .collect(),
-                        src: None,
-                        type_only: false,
-                        with: None,
-                    },
-                )));
         }
-        let mut program = optimize(
-            Program::Module(module_ast),
-            cm.clone(),
-            None,
-            None,
-            &options,
-            &extra,
-        );
-        if let Program::Module(m) = &mut program {
-            m.body.retain(|item| {
-                !matches!(
-                    item,
-                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport { src: None, .. }))
-                )
-            });
-        }
-        program
     }
 
     /// A CommonJS module's code is the body of a function in sloppy mode:

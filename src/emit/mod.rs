@@ -7,6 +7,7 @@ mod minify;
 mod rewrite;
 mod runtime;
 mod sourcemap;
+mod syntax;
 pub mod write;
 mod writer;
 
@@ -817,7 +818,6 @@ impl Style {
                 syntax: options.minify_syntax,
                 identifiers: options.minify_identifiers,
                 keep_names: options.keep_names,
-                target,
             },
             whitespace: options.minify_whitespace,
             target,
