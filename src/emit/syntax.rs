@@ -25,6 +25,7 @@
 //!   through an import.
 
 use rustc_hash::FxHashSet;
+use swc_common::util::take::Take;
 use swc_common::{SyntaxContext, DUMMY_SP};
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
@@ -101,40 +102,20 @@ impl VisitMut for Shorten {
 
     fn visit_mut_stmts(&mut self, stmts: &mut Vec<Stmt>) {
         stmts.visit_mut_children_with(self);
-        if stmts.len() < 2 {
-            return;
-        }
-        let mut joined: Vec<Stmt> = Vec::with_capacity(stmts.len());
-        for stmt in stmts.drain(..) {
-            match joined.last_mut() {
-                Some(last) => {
-                    if let Some(stmt) = join(last, stmt) {
-                        joined.push(stmt);
-                    }
-                }
-                None => joined.push(stmt),
-            }
-        }
-        *stmts = joined;
+        join_adjacent(stmts, join);
     }
 
     fn visit_mut_module_items(&mut self, items: &mut Vec<ModuleItem>) {
         items.visit_mut_children_with(self);
-        if items.len() < 2 {
-            return;
-        }
-        let mut joined: Vec<ModuleItem> = Vec::with_capacity(items.len());
-        for item in items.drain(..) {
-            match (joined.last_mut(), item) {
-                (Some(ModuleItem::Stmt(last)), ModuleItem::Stmt(stmt)) => {
-                    if let Some(stmt) = join(last, stmt) {
-                        joined.push(ModuleItem::Stmt(stmt));
-                    }
+        join_adjacent(items, |last, next| match (last, next) {
+            (ModuleItem::Stmt(last), ModuleItem::Stmt(next)) => match join(last, next) {
+                Joined::One(one) => Joined::One(ModuleItem::Stmt(one)),
+                Joined::Two(last, next) => {
+                    Joined::Two(ModuleItem::Stmt(last), ModuleItem::Stmt(next))
                 }
-                (_, item) => joined.push(item),
-            }
-        }
-        *items = joined;
+            },
+            (last, next) => Joined::Two(last, next),
+        });
     }
 
     fn visit_mut_stmt(&mut self, s: &mut Stmt) {
@@ -162,68 +143,65 @@ impl VisitMut for Shorten {
     }
 }
 
-/// Joins `next` into `last`, the statement before it, if they make one
-/// statement; otherwise gives `next` back.
-fn join(last: &mut Stmt, next: Stmt) -> Option<Stmt> {
+/// Two adjacent statements, joined or not.
+enum Joined<T> {
+    One(T),
+    Two(T, T),
+}
+
+/// Joins each item of `items` into the one before it where `join` makes
+/// one of the two.
+fn join_adjacent<T>(items: &mut Vec<T>, join: impl Fn(T, T) -> Joined<T>) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut joined = Vec::with_capacity(items.len());
+    for next in items.drain(..) {
+        match joined.pop() {
+            Some(last) => match join(last, next) {
+                Joined::One(one) => joined.push(one),
+                Joined::Two(last, next) => {
+                    joined.push(last);
+                    joined.push(next);
+                }
+            },
+            None => joined.push(next),
+        }
+    }
+    *items = joined;
+}
+
+/// `last` and `next`, adjacent statements, as one statement where they
+/// make one.
+fn join(last: Stmt, next: Stmt) -> Joined<Stmt> {
     match (last, next) {
-        (Stmt::Decl(Decl::Var(last)), Stmt::Decl(Decl::Var(next)))
+        (Stmt::Decl(Decl::Var(mut last)), Stmt::Decl(Decl::Var(next)))
             if last.kind == next.kind && !last.declare && !next.declare =>
         {
             last.decls.extend(next.decls);
-            None
+            Joined::One(Stmt::Decl(Decl::Var(last)))
         }
-        (Stmt::Expr(last), Stmt::Expr(next))
-            if !is_string(&last.expr) && !is_string(&next.expr) =>
-        {
-            let first = std::mem::replace(
-                &mut last.expr,
-                Box::new(Expr::Invalid(Invalid { span: DUMMY_SP })),
-            );
-            last.expr = sequence(first, next.expr);
-            None
-        }
-        (
-            last @ Stmt::Expr(_),
+        (Stmt::Expr(first), next) if !is_string(&first.expr) => match next {
+            Stmt::Expr(ExprStmt { span, expr }) if !is_string(&expr) => {
+                Joined::One(Stmt::Expr(ExprStmt {
+                    span,
+                    expr: sequence(first.expr, expr),
+                }))
+            }
             Stmt::Return(ReturnStmt {
                 span,
                 arg: Some(arg),
-            }),
-        ) => {
-            let Stmt::Expr(first) =
-                std::mem::replace(last, Stmt::Empty(EmptyStmt { span: DUMMY_SP }))
-            else {
-                unreachable!("matched as an expression statement")
-            };
-            if is_string(&first.expr) {
-                *last = Stmt::Expr(first);
-                return Some(Stmt::Return(ReturnStmt {
-                    span,
-                    arg: Some(arg),
-                }));
-            }
-            *last = Stmt::Return(ReturnStmt {
+            }) => Joined::One(Stmt::Return(ReturnStmt {
                 span,
                 arg: Some(sequence(first.expr, arg)),
-            });
-            None
-        }
-        (last @ Stmt::Expr(_), Stmt::Throw(ThrowStmt { span, arg })) => {
-            let Stmt::Expr(first) =
-                std::mem::replace(last, Stmt::Empty(EmptyStmt { span: DUMMY_SP }))
-            else {
-                unreachable!("matched as an expression statement")
-            };
-            if is_string(&first.expr) {
-                *last = Stmt::Expr(first);
-                return Some(Stmt::Throw(ThrowStmt { span, arg }));
-            }
-            *last = Stmt::Throw(ThrowStmt {
+            })),
+            Stmt::Throw(ThrowStmt { span, arg }) => Joined::One(Stmt::Throw(ThrowStmt {
                 span,
                 arg: sequence(first.expr, arg),
-            });
-            None
-        }
-        (_, next) => Some(next),
+            })),
+            next => Joined::Two(Stmt::Expr(first), next),
+        },
+        (last, next) => Joined::Two(last, next),
     }
 }
 
@@ -313,36 +291,26 @@ fn if_as_expr(s: &mut Stmt) -> Option<Stmt> {
                 })
         )
     };
-    let take = |e: &mut Box<Expr>| {
-        std::mem::replace(e, Box::new(Expr::Invalid(Invalid { span: DUMMY_SP })))
-    };
     let expr = match alt {
         None => {
             if !bare(then) {
                 return None;
             }
-            match &mut **test {
+            let (op, left) = match &mut **test {
                 Expr::Unary(UnaryExpr {
                     op: UnaryOp::Bang,
                     arg,
                     ..
-                }) if bare(arg) => Expr::Bin(BinExpr {
-                    span: *span,
-                    op: BinaryOp::LogicalOr,
-                    left: take(arg),
-                    right: take(then),
-                }),
-                test if bare(test) => Expr::Bin(BinExpr {
-                    span: *span,
-                    op: BinaryOp::LogicalAnd,
-                    left: Box::new(std::mem::replace(
-                        test,
-                        Expr::Invalid(Invalid { span: DUMMY_SP }),
-                    )),
-                    right: take(then),
-                }),
+                }) if bare(arg) => (BinaryOp::LogicalOr, arg.take()),
+                test if bare(test) => (BinaryOp::LogicalAnd, Box::new(test.take())),
                 _ => return None,
-            }
+            };
+            Expr::Bin(BinExpr {
+                span: *span,
+                op,
+                left,
+                right: then.take(),
+            })
         }
         Some(alt) => {
             let Stmt::Expr(ExprStmt {
@@ -356,9 +324,9 @@ fn if_as_expr(s: &mut Stmt) -> Option<Stmt> {
             }
             Expr::Cond(CondExpr {
                 span: *span,
-                test: take(test),
-                cons: take(then),
-                alt: take(otherwise),
+                test: test.take(),
+                cons: then.take(),
+                alt: otherwise.take(),
             })
         }
     };

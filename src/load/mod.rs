@@ -45,7 +45,6 @@ use analyze::Define;
 pub use analyze::{import_call, str_atom};
 pub use input_map::{InputMap, InputSource};
 pub use parse::SourceKind;
-pub use parts::declared;
 use resolve::{FileFacts, ModuleResolver, Resolved};
 
 /// The modules of a build, indexed by id, and the entries' ids.

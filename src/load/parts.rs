@@ -194,7 +194,7 @@ fn has_annotation(comments: &SingleThreadedComments, pos: BytePos, flag: &str) -
 }
 
 /// The top-level bindings a top-level statement declares.
-pub fn declared(stmt: &Stmt) -> Vec<Id> {
+fn declared(stmt: &Stmt) -> Vec<Id> {
     match stmt {
         Stmt::Decl(Decl::Fn(f)) => vec![f.ident.to_id()],
         Stmt::Decl(Decl::Class(c)) => vec![c.ident.to_id()],
