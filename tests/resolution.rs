@@ -203,6 +203,10 @@ fn define_replaces_globals_and_drops_dead_branches() {
     let text = bundle_text(dir);
     assert!(!text.contains("development build"), "{text}");
 
+    // A global spelled with a `\u` escape is the same name.
+    write(dir, "main.mjs", "console.log(\\u0044EBUG);\n");
+    assert_eq!(bundle_and_run(dir, &["--define", "DEBUG=false"]), "false\n");
+
     // Browser builds default NODE_ENV to "development", as esbuild does.
     write(dir, "main.mjs", "import './pick.cjs';\n");
     assert_eq!(bundle_and_run(dir, &[]), "development build\n");

@@ -37,6 +37,13 @@ pub struct Rewriter<'a> {
     main_is_entry: bool,
     /// Whether the module reads `require.main`, made `__main`.
     pub uses_main: bool,
+    /// The syntax contexts of the module's top-level bindings and imports,
+    /// the only names that are renamed or bound elsewhere: the top level's,
+    /// and one of its own for each synthesized binding. Names of nested
+    /// scopes are passed over without a lookup.
+    bound: Vec<SyntaxContext>,
+    top_level: SyntaxContext,
+    unresolved: SyntaxContext,
 }
 
 impl<'a> Rewriter<'a> {
@@ -49,6 +56,13 @@ impl<'a> Rewriter<'a> {
             .filter(|(_, r)| matches!(r.kind, ImportKind::Dynamic | ImportKind::Require))
             .map(|(i, r)| (r.span.lo, i))
             .collect();
+        let m = graph.module(module);
+        let mut bound = vec![m.top_level];
+        for (_, ctxt) in m.symbols.iter().chain(m.imports.iter().map(|b| &b.local)) {
+            if !bound.contains(ctxt) {
+                bound.push(*ctxt);
+            }
+        }
         Rewriter {
             graph,
             link,
@@ -61,6 +75,9 @@ impl<'a> Rewriter<'a> {
             uses_filename: false,
             main_is_entry: graph.module(graph.entries[0]).kind == ModuleKind::CommonJs,
             uses_main: false,
+            bound,
+            top_level: m.top_level,
+            unresolved: m.unresolved,
         }
     }
 
@@ -70,14 +87,14 @@ impl<'a> Rewriter<'a> {
             return false;
         };
         matches!(&**obj, Expr::Ident(i)
-            if &*i.sym == "require" && i.ctxt == self.graph.module(self.module).unresolved)
+            if &*i.sym == "require" && i.ctxt == self.unresolved)
             && matches!(prop, MemberProp::Ident(name) if &*name.sym == "main")
     }
 
     /// A name of the chunk outside this module. To the module it is a free
     /// name, which the minifier neither renames nor lets a local take.
     fn ident(&self, sym: Atom) -> Ident {
-        Ident::new(sym, DUMMY_SP, self.graph.module(self.module).unresolved)
+        Ident::new(sym, DUMMY_SP, self.unresolved)
     }
 
     /// `init_x()` or `require_x()`: runs wrapped module `target` if it has
@@ -214,8 +231,20 @@ impl<'a> Rewriter<'a> {
         Some(call(member(resolved, &"then".into()), vec![value]))
     }
 
-    fn import_ref(&self, id: &Id) -> Option<&'a Ref> {
-        self.link.import_refs.get(id)
+    /// What the import binding `i` is bound to, if it is one.
+    fn import_ref(&self, i: &Ident) -> Option<&'a Ref> {
+        if !self.bound.contains(&i.ctxt) {
+            return None;
+        }
+        self.link.import_refs.get(&i.to_id())
+    }
+
+    /// The final name of the top-level binding `i`, if it is one.
+    fn symbol_name(&self, i: &Ident) -> Option<&'a Atom> {
+        if !self.bound.contains(&i.ctxt) {
+            return None;
+        }
+        self.link.names.symbols.get(&i.to_id())
     }
 }
 
@@ -228,14 +257,14 @@ impl VisitMut for Rewriter<'_> {
         }
         match e {
             Expr::Ident(i) => {
-                if let Some(r) = self.import_ref(&i.to_id()) {
+                if let Some(r) = self.import_ref(i) {
                     *e = self.ref_expr(r);
                     return;
                 }
             }
             Expr::Member(MemberExpr { obj, prop, .. }) => {
                 if let Expr::Ident(i) = &**obj {
-                    if let Some(Ref::Namespace(target)) = self.import_ref(&i.to_id()) {
+                    if let Some(Ref::Namespace(target)) = self.import_ref(i) {
                         let name = match prop {
                             MemberProp::Ident(name) => Some(name.sym.clone()),
                             MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
@@ -293,7 +322,7 @@ impl VisitMut for Rewriter<'_> {
         // that the object is not passed as `this`.
         if let Callee::Expr(expr) = callee {
             if let Expr::Ident(i) = &**expr {
-                let unbound = self.import_ref(&i.to_id()).filter(|r| {
+                let unbound = self.import_ref(i).filter(|r| {
                     matches!(
                         r,
                         Ref::External { name: Some(_), .. }
@@ -314,13 +343,13 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_mut_ident(&mut self, i: &mut Ident) {
-        if let Some(name) = self.link.names.symbols.get(&i.to_id()) {
+        if let Some(name) = self.symbol_name(i) {
             // Final names are unique in the chunk, so every top-level
             // binding can share the top-level context, as the minifier
             // expects of the bindings it must keep.
             i.sym = name.clone();
-            i.ctxt = self.graph.module(self.module).top_level;
-        } else if i.ctxt == self.graph.module(self.module).unresolved {
+            i.ctxt = self.top_level;
+        } else if i.ctxt == self.unresolved {
             match &*i.sym {
                 // Node's `require`: the chunk's `__require`.
                 "require" => {
@@ -335,14 +364,8 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_prop(&mut self, p: &mut Prop) {
         if let Prop::Shorthand(i) = p {
-            let id = i.to_id();
-            let renamed = self
-                .link
-                .names
-                .symbols
-                .get(&id)
-                .is_some_and(|n| *n != i.sym);
-            if renamed || self.import_ref(&id).is_some() {
+            let renamed = self.symbol_name(i).is_some_and(|n| *n != i.sym);
+            if renamed || self.import_ref(i).is_some() {
                 let key = PropName::Ident(IdentName::new(i.sym.clone(), i.span));
                 let mut value = Expr::Ident(i.clone());
                 value.visit_mut_with(self);
@@ -358,12 +381,7 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_mut_object_pat_prop(&mut self, p: &mut ObjectPatProp) {
         if let ObjectPatProp::Assign(AssignPatProp { key, value, .. }) = p {
-            let renamed = self
-                .link
-                .names
-                .symbols
-                .get(&key.id.to_id())
-                .is_some_and(|n| *n != key.id.sym);
+            let renamed = self.symbol_name(&key.id).is_some_and(|n| *n != key.id.sym);
             if renamed {
                 let prop_key = PropName::Ident(IdentName::new(key.id.sym.clone(), key.id.span));
                 let mut binding = Pat::Ident(key.clone());

@@ -42,14 +42,14 @@ pub struct Analysis {
 
 /// Analyzes and normalizes `ast`. `stem` names the synthesized binding of
 /// `export default <expression>`; `defines` are the `--define`
-/// substitutions. Must run inside `GLOBALS.set`.
+/// substitutions that may apply. Must run inside `GLOBALS.set`.
 pub fn analyze(
     ast: &mut Module,
     kind: ModuleKind,
     stem: &str,
     top_level_mark: Mark,
     unresolved_mark: Mark,
-    defines: &[Define],
+    defines: &[&Define],
     comments: &SingleThreadedComments,
 ) -> Analysis {
     let top_level = SyntaxContext::empty().apply_mark(top_level_mark);
@@ -101,10 +101,17 @@ pub fn analyze(
 
     let import_locals: FxHashSet<Id> = a.imports.iter().map(|b| b.local.clone()).collect();
     let synthesized: FxHashSet<Id> = a.synthesized.iter().cloned().collect();
+    let mut bound = vec![top_level];
+    for (_, ctxt) in synthesized.iter().chain(&import_locals) {
+        if !bound.contains(ctxt) {
+            bound.push(*ctxt);
+        }
+    }
     let mut names = Names {
         top_level,
         synthesized: &synthesized,
         import_locals: &import_locals,
+        bound: &bound,
         seen: FxHashSet::default(),
         symbols: Vec::new(),
         reserved: FxHashSet::default(),
@@ -123,6 +130,7 @@ pub fn analyze(
             unresolved,
             synthesized: &synthesized,
             import_locals: &import_locals,
+            bound: &bound,
             comments,
             records: &a.records,
         },
@@ -792,27 +800,23 @@ pub struct Define {
 /// comparison of two literals, so that `process.env.NODE_ENV === "production"`
 /// keeps only the branch that runs (and only that branch's requires).
 struct Substitute<'a> {
-    defines: &'a [Define],
+    defines: &'a [&'a Define],
     unresolved: SyntaxContext,
 }
 
 impl Substitute<'_> {
-    /// The dotted path `e` reads, if it is rooted in a global.
-    fn path<'e>(&self, e: &'e Expr, out: &mut Vec<&'e Atom>) -> bool {
-        match e {
-            Expr::Ident(i) => {
-                out.push(&i.sym);
-                i.ctxt == self.unresolved
-            }
-            Expr::Member(MemberExpr {
-                obj,
-                prop: MemberProp::Ident(name),
-                ..
-            }) => {
-                let ok = self.path(obj, out);
-                out.push(&name.sym);
-                ok
-            }
+    /// Whether `e` reads the dotted `path` rooted in a global.
+    fn reads(&self, e: &Expr, path: &[Atom]) -> bool {
+        match (e, path) {
+            (Expr::Ident(i), [root]) => i.sym == *root && i.ctxt == self.unresolved,
+            (
+                Expr::Member(MemberExpr {
+                    obj,
+                    prop: MemberProp::Ident(name),
+                    ..
+                }),
+                [base @ .., last],
+            ) => name.sym == *last && self.reads(obj, base),
             _ => false,
         }
     }
@@ -821,14 +825,9 @@ impl Substitute<'_> {
 impl VisitMut for Substitute<'_> {
     fn visit_mut_expr(&mut self, e: &mut Expr) {
         if matches!(e, Expr::Ident(_) | Expr::Member(_)) {
-            let mut path = Vec::new();
-            if self.path(e, &mut path) {
-                if let Some(define) = self.defines.iter().find(|d| {
-                    d.path.len() == path.len() && d.path.iter().zip(&path).all(|(a, b)| a == *b)
-                }) {
-                    *e = define.value.clone();
-                    return;
-                }
+            if let Some(define) = self.defines.iter().find(|d| self.reads(e, &d.path)) {
+                *e = define.value.clone();
+                return;
             }
         }
         e.visit_mut_children_with(self);
@@ -885,6 +884,8 @@ struct Names<'a> {
     top_level: SyntaxContext,
     synthesized: &'a FxHashSet<Id>,
     import_locals: &'a FxHashSet<Id>,
+    /// The syntax contexts of the three kinds of binding above.
+    bound: &'a [SyntaxContext],
     seen: FxHashSet<Id>,
     symbols: Vec<Id>,
     reserved: FxHashSet<Atom>,
@@ -894,6 +895,13 @@ struct Names<'a> {
 
 impl Visit for Names<'_> {
     fn visit_ident(&mut self, ident: &Ident) {
+        if !self.bound.contains(&ident.ctxt) {
+            // A global or a name of a nested scope.
+            if !self.reserved.contains(&ident.sym) {
+                self.reserved.insert(ident.sym.clone());
+            }
+            return;
+        }
         let id = ident.to_id();
         if ident.ctxt == self.top_level
             || self.synthesized.contains(&id)

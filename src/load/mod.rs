@@ -500,13 +500,14 @@ impl Shared {
         let mut parsed = parse::parse(path, kind, text, jsx, facts.module_type)?;
         let mut warnings = std::mem::take(&mut parsed.warnings);
         let stem = identifier_stem(path);
+        let defines = applicable_defines(&self.defines, &parsed.file.src);
         let mut analysis = analyze::analyze(
             &mut parsed.ast,
             parsed.kind,
             &stem,
             parsed.top_level_mark,
             parsed.unresolved_mark,
-            &self.defines,
+            &defines,
             &parsed.comments,
         );
         if kind == SourceKind::Json {
@@ -700,6 +701,20 @@ fn scan_kind(kind: ImportKind) -> ScanKind {
         ImportKind::Dynamic => ScanKind::Dynamic,
         ImportKind::Require => ScanKind::Require,
     }
+}
+
+/// The `--define`s that may apply to a module: those whose global the
+/// source names. Most modules name none, and are not walked for them. A
+/// name may be spelled with `\u` escapes; a source that has one keeps
+/// them all.
+fn applicable_defines<'d>(defines: &'d [Define], source: &str) -> Vec<&'d Define> {
+    let escaped = memchr::memmem::find(source.as_bytes(), b"\\u").is_some();
+    defines
+        .iter()
+        .filter(|d| {
+            escaped || memchr::memmem::find(source.as_bytes(), d.path[0].as_bytes()).is_some()
+        })
+        .collect()
 }
 
 /// The file stem as an identifier, for names of synthesized bindings.

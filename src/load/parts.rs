@@ -28,13 +28,19 @@ pub struct Context<'a> {
     /// Bindings the analysis made (`export default` of an expression).
     pub synthesized: &'a FxHashSet<Id>,
     pub import_locals: &'a FxHashSet<Id>,
+    /// The syntax contexts of all of the above: an identifier with another
+    /// is a global or a name of a nested scope, known without a lookup.
+    pub bound: &'a [SyntaxContext],
     pub comments: &'a SingleThreadedComments,
     pub records: &'a [ImportRecord],
 }
 
 impl Context<'_> {
     fn is_binding(&self, id: &Id) -> bool {
-        id.1 == self.top_level || self.synthesized.contains(id) || self.import_locals.contains(id)
+        self.bound.contains(&id.1)
+            && (id.1 == self.top_level
+                || self.synthesized.contains(id)
+                || self.import_locals.contains(id))
     }
 }
 
@@ -280,18 +286,20 @@ impl Visit for Uses<'_> {
     fn visit_expr(&mut self, e: &Expr) {
         if let Expr::Member(MemberExpr { obj, prop, .. }) = e {
             if let Expr::Ident(object) = &**obj {
-                let name = match prop {
-                    MemberProp::Ident(name) => Some(name.sym.clone()),
-                    MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
-                        Expr::Lit(Lit::Str(s)) => Some(super::analyze::str_atom(s)),
-                        _ => None,
-                    },
-                    MemberProp::PrivateName(_) => None,
-                };
                 let id = object.to_id();
-                if let (Some(name), true) = (name, self.cx.import_locals.contains(&id)) {
-                    self.member_uses.push((id, name));
-                    return;
+                if self.cx.bound.contains(&id.1) && self.cx.import_locals.contains(&id) {
+                    let name = match prop {
+                        MemberProp::Ident(name) => Some(name.sym.clone()),
+                        MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
+                            Expr::Lit(Lit::Str(s)) => Some(super::analyze::str_atom(s)),
+                            _ => None,
+                        },
+                        MemberProp::PrivateName(_) => None,
+                    };
+                    if let Some(name) = name {
+                        self.member_uses.push((id, name));
+                        return;
+                    }
                 }
             }
         }
@@ -299,6 +307,9 @@ impl Visit for Uses<'_> {
     }
 
     fn visit_ident(&mut self, ident: &Ident) {
+        if !self.cx.bound.contains(&ident.ctxt) {
+            return;
+        }
         let id = ident.to_id();
         if self.cx.is_binding(&id) && !self.seen.contains(&id) {
             self.seen.insert(id.clone());
