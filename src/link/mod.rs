@@ -41,81 +41,6 @@ pub struct Link {
 }
 
 pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnostics> {
-    let tables = ExportTables::new(graph);
-    let mut diagnostics = Diagnostics::default();
-    let mut import_refs = FxHashMap::default();
-
-    for module in &graph.modules {
-        for binding in &module.imports {
-            match tables.resolve_import(graph, module.id, binding) {
-                Ok(r) => {
-                    import_refs.insert(binding.local.clone(), r);
-                }
-                Err(why) => diagnostics.push(missing_export(
-                    graph,
-                    module.id,
-                    binding.record,
-                    &binding.imported,
-                    binding.span,
-                    why,
-                )),
-            }
-        }
-        // Named re-exports must resolve too, as Node checks them at link time.
-        for entry in &module.exports.indirect {
-            if let (Resolution::Module(target), crate::graph::Imported::Name(name)) =
-                (&module.records[entry.record].resolution, &entry.imported)
-            {
-                // CommonJS exports are read when used; no name is missing.
-                if graph.module(*target).kind == crate::graph::ModuleKind::CommonJs {
-                    continue;
-                }
-                if let Err(why) =
-                    tables.resolve_export(graph, *target, name, &mut Default::default())
-                {
-                    diagnostics.push(missing_export(
-                        graph,
-                        module.id,
-                        entry.record,
-                        &entry.imported,
-                        entry.span,
-                        why,
-                    ));
-                }
-            }
-        }
-    }
-
-    for module in &graph.modules {
-        if let (Some(span), true) = (module.top_level_await, graph.required[module.id.index()]) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "a module that uses top-level await cannot be loaded with require()",
-                )
-                .at(location(&module.path, &module.file, span))
-                .with_note(
-                    "require() runs a module synchronously, so Node refuses an ES module graph that awaits (ERR_REQUIRE_ASYNC_MODULE)",
-                )
-                .with_hint("load it with `await import()` instead"),
-            );
-        }
-    }
-    if options.format != Format::Esm {
-        for module in &graph.modules {
-            if let (Some(span), false) = (module.top_level_await, graph.lazy[module.id.index()]) {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "top-level await is not available in the \"{}\" output format",
-                        options.format.name()
-                    ))
-                    .at(location(&module.path, &module.file, span))
-                    .with_hint("use --format esm, or move the await into an async function"),
-                );
-            }
-        }
-    }
-    diagnostics.into_result(())?;
-
     let kahn = KahnWaves::compute(graph);
     let async_init = async_initializers(graph, &kahn);
     let async_eval = async_evaluation(graph, &kahn);
@@ -125,30 +50,121 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         .zip(&async_eval)
         .map(|(w, a)| *w || *a)
         .collect();
-    let live = if options.tree_shaking {
-        let iife_global = options.format == Format::Iife && options.global_name.is_some();
-        shake::shake(
-            graph,
-            &tables,
-            &import_refs,
-            &wrapped,
-            options.format != Format::Iife || iife_global,
-            iife_global,
-        )
-    } else {
-        Liveness::everything(graph)
-    };
-    let mut names = Names::assign(graph, &wrapped);
-    if options.minify_identifiers {
-        names.shorten(graph, &import_refs, &live, options.keep_names);
-    }
-    Ok(Link {
-        tables,
-        import_refs,
-        names,
-        async_init,
-        async_eval,
-        live,
+    // Naming needs only which modules are wrapped, and tree shaking's
+    // tables of declarations only the graph: both are made beside the
+    // binding of imports.
+    std::thread::scope(|scope| {
+        let beside = scope.spawn(|| {
+            let names = Names::assign(graph, &wrapped);
+            let declarations = options
+                .tree_shaking
+                .then(|| shake::Declarations::new(graph));
+            (names, declarations)
+        });
+        let tables = ExportTables::new(graph);
+        let mut diagnostics = Diagnostics::default();
+        let mut import_refs = FxHashMap::default();
+
+        for module in &graph.modules {
+            for binding in &module.imports {
+                match tables.resolve_import(graph, module.id, binding) {
+                    Ok(r) => {
+                        import_refs.insert(binding.local.clone(), r);
+                    }
+                    Err(why) => diagnostics.push(missing_export(
+                        graph,
+                        module.id,
+                        binding.record,
+                        &binding.imported,
+                        binding.span,
+                        why,
+                    )),
+                }
+            }
+            // Named re-exports must resolve too, as Node checks them at link time.
+            for entry in &module.exports.indirect {
+                if let (Resolution::Module(target), crate::graph::Imported::Name(name)) =
+                    (&module.records[entry.record].resolution, &entry.imported)
+                {
+                    // CommonJS exports are read when used; no name is missing.
+                    if graph.module(*target).kind == crate::graph::ModuleKind::CommonJs {
+                        continue;
+                    }
+                    if let Err(why) =
+                        tables.resolve_export(graph, *target, name, &mut Default::default())
+                    {
+                        diagnostics.push(missing_export(
+                            graph,
+                            module.id,
+                            entry.record,
+                            &entry.imported,
+                            entry.span,
+                            why,
+                        ));
+                    }
+                }
+            }
+        }
+
+        for module in &graph.modules {
+            if let (Some(span), true) = (module.top_level_await, graph.required[module.id.index()])
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "a module that uses top-level await cannot be loaded with require()",
+                    )
+                    .at(location(&module.path, &module.file, span))
+                    .with_note(
+                        "require() runs a module synchronously, so Node refuses an ES module graph that awaits (ERR_REQUIRE_ASYNC_MODULE)",
+                    )
+                    .with_hint("load it with `await import()` instead"),
+                );
+            }
+        }
+        if options.format != Format::Esm {
+            for module in &graph.modules {
+                if let (Some(span), false) = (module.top_level_await, graph.lazy[module.id.index()])
+                {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "top-level await is not available in the \"{}\" output format",
+                            options.format.name()
+                        ))
+                        .at(location(&module.path, &module.file, span))
+                        .with_hint("use --format esm, or move the await into an async function"),
+                    );
+                }
+            }
+        }
+        diagnostics.into_result(())?;
+
+        let (mut names, declarations) = beside.join().expect("the naming thread panicked");
+        let live = match declarations {
+            Some(declarations) => {
+                let iife_global = options.format == Format::Iife && options.global_name.is_some();
+                shake::shake(
+                    graph,
+                    &tables,
+                    &import_refs,
+                    declarations,
+                    &wrapped,
+                    options.format != Format::Iife || iife_global,
+                    iife_global,
+                )
+            }
+            None => Liveness::everything(graph),
+        };
+        if options.minify_identifiers {
+            names.shorten(graph, &import_refs, &live, options.keep_names);
+        }
+        Ok(Link {
+            tables,
+            import_refs,
+            names,
+            async_init,
+            async_eval,
+            live,
+        })
     })
 }
 

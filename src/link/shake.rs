@@ -49,6 +49,43 @@ impl Liveness {
     }
 }
 
+/// Who declares what, across the chunk: what tree shaking follows
+/// references with. It needs only the graph, so it is made beside the
+/// binding of imports.
+pub struct Declarations {
+    /// The module declaring each top-level binding.
+    owner: FxHashMap<Id, ModuleId>,
+    /// Per module: the statements declaring each of its bindings.
+    declarers: Vec<FxHashMap<Id, Vec<usize>>>,
+    pure_functions: FxHashSet<Id>,
+}
+
+impl Declarations {
+    pub fn new(graph: &ModuleGraph) -> Declarations {
+        let mut owner = FxHashMap::default();
+        let mut declarers = Vec::with_capacity(graph.modules.len());
+        let mut pure_functions = FxHashSet::default();
+        for m in &graph.modules {
+            for id in &m.symbols {
+                owner.insert(id.clone(), m.id);
+            }
+            let mut table: FxHashMap<Id, Vec<usize>> = FxHashMap::default();
+            for (index, part) in m.parts.iter().enumerate() {
+                for id in &part.declares {
+                    table.entry(id.clone()).or_default().push(index);
+                }
+            }
+            declarers.push(table);
+            pure_functions.extend(m.pure_functions.iter().cloned());
+        }
+        Declarations {
+            owner,
+            declarers,
+            pure_functions,
+        }
+    }
+}
+
 /// `exports_used`: whether the entry's exports are the chunk's API (every
 /// format but an iife without a global name); `namespace_used`: whether the
 /// entry's namespace object itself is.
@@ -56,26 +93,16 @@ pub fn shake(
     graph: &ModuleGraph,
     tables: &ExportTables,
     import_refs: &FxHashMap<Id, Ref>,
+    declarations: Declarations,
     wrapped: &[bool],
     exports_used: bool,
     namespace_used: bool,
 ) -> Liveness {
-    let mut owner = FxHashMap::default();
-    let mut declarers: Vec<FxHashMap<Id, Vec<usize>>> = Vec::with_capacity(graph.modules.len());
-    let mut pure_functions = FxHashSet::default();
-    for m in &graph.modules {
-        for id in &m.symbols {
-            owner.insert(id.clone(), m.id);
-        }
-        let mut table: FxHashMap<Id, Vec<usize>> = FxHashMap::default();
-        for (index, part) in m.parts.iter().enumerate() {
-            for id in &part.declares {
-                table.entry(id.clone()).or_default().push(index);
-            }
-        }
-        declarers.push(table);
-        pure_functions.extend(m.pure_functions.iter().cloned());
-    }
+    let Declarations {
+        owner,
+        declarers,
+        pure_functions,
+    } = declarations;
     let mut shaker = Shaker {
         graph,
         tables,
