@@ -57,12 +57,10 @@ impl<'a> Rewriter<'a> {
             .map(|(i, r)| (r.span.lo, i))
             .collect();
         let m = graph.module(module);
-        let mut bound = vec![m.top_level];
-        for (_, ctxt) in m.symbols.iter().chain(m.imports.iter().map(|b| &b.local)) {
-            if !bound.contains(ctxt) {
-                bound.push(*ctxt);
-            }
-        }
+        let bound = crate::load::binding_contexts(
+            m.top_level,
+            m.symbols.iter().chain(m.imports.iter().map(|b| &b.local)),
+        );
         Rewriter {
             graph,
             link,
@@ -265,15 +263,7 @@ impl VisitMut for Rewriter<'_> {
             Expr::Member(MemberExpr { obj, prop, .. }) => {
                 if let Expr::Ident(i) = &**obj {
                     if let Some(Ref::Namespace(target)) = self.import_ref(i) {
-                        let name = match prop {
-                            MemberProp::Ident(name) => Some(name.sym.clone()),
-                            MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
-                                Expr::Lit(Lit::Str(s)) => Some(crate::load::str_atom(s)),
-                                _ => None,
-                            },
-                            MemberProp::PrivateName(_) => None,
-                        };
-                        if let Some(name) = name {
+                        if let Some(name) = crate::load::prop_name(prop) {
                             *e = self.namespace_member(*target, &name);
                             return;
                         }

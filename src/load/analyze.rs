@@ -101,12 +101,7 @@ pub fn analyze(
 
     let import_locals: FxHashSet<Id> = a.imports.iter().map(|b| b.local.clone()).collect();
     let synthesized: FxHashSet<Id> = a.synthesized.iter().cloned().collect();
-    let mut bound = vec![top_level];
-    for (_, ctxt) in synthesized.iter().chain(&import_locals) {
-        if !bound.contains(ctxt) {
-            bound.push(*ctxt);
-        }
-    }
+    let bound = binding_contexts(top_level, synthesized.iter().chain(&import_locals));
     let mut names = Names {
         top_level,
         synthesized: &synthesized,
@@ -390,6 +385,23 @@ pub fn str_atom(s: &Str) -> Atom {
     s.value.to_atom_lossy().into_owned()
 }
 
+/// The syntax contexts of a module's top-level bindings and imports: its
+/// top level's, and one of its own for each binding the analysis made. An
+/// identifier with any other is a global or a name of a nested scope, and
+/// is never renamed or bound to another module.
+pub fn binding_contexts<'i>(
+    top_level: SyntaxContext,
+    bindings: impl IntoIterator<Item = &'i Id>,
+) -> Vec<SyntaxContext> {
+    let mut contexts = vec![top_level];
+    for (_, ctxt) in bindings {
+        if !contexts.contains(ctxt) {
+            contexts.push(*ctxt);
+        }
+    }
+    contexts
+}
+
 /// Whether a class defines its own static `name`, which a fix-up must not
 /// overwrite.
 fn has_static_name(class: &Class) -> bool {
@@ -666,7 +678,8 @@ impl CommonJsDetector<'_> {
     }
 }
 
-fn prop_name(prop: &MemberProp) -> Option<Atom> {
+/// The property `obj.name` or `obj["name"]` reads, when it is static.
+pub fn prop_name(prop: &MemberProp) -> Option<Atom> {
     match prop {
         MemberProp::Ident(i) => Some(i.sym.clone()),
         MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {

@@ -42,7 +42,7 @@ use crate::scan::{prescan, Dialect, ScanKind};
 use crate::timing::{Spans, Stage, Timing};
 
 use analyze::Define;
-pub use analyze::{import_call, str_atom};
+pub use analyze::{binding_contexts, import_call, prop_name, str_atom};
 pub use input_map::{InputMap, InputSource};
 pub use parse::SourceKind;
 use resolve::{FileFacts, ModuleResolver, Resolved};

@@ -37,10 +37,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn is_binding(&self, id: &Id) -> bool {
-        self.bound.contains(&id.1)
-            && (id.1 == self.top_level
-                || self.synthesized.contains(id)
-                || self.import_locals.contains(id))
+        id.1 == self.top_level || self.synthesized.contains(id) || self.import_locals.contains(id)
     }
 }
 
@@ -286,19 +283,13 @@ impl Visit for Uses<'_> {
     fn visit_expr(&mut self, e: &Expr) {
         if let Expr::Member(MemberExpr { obj, prop, .. }) = e {
             if let Expr::Ident(object) = &**obj {
-                let id = object.to_id();
-                if self.cx.bound.contains(&id.1) && self.cx.import_locals.contains(&id) {
-                    let name = match prop {
-                        MemberProp::Ident(name) => Some(name.sym.clone()),
-                        MemberProp::Computed(ComputedPropName { expr, .. }) => match &**expr {
-                            Expr::Lit(Lit::Str(s)) => Some(super::analyze::str_atom(s)),
-                            _ => None,
-                        },
-                        MemberProp::PrivateName(_) => None,
-                    };
-                    if let Some(name) = name {
-                        self.member_uses.push((id, name));
-                        return;
+                if self.cx.bound.contains(&object.ctxt) {
+                    let id = object.to_id();
+                    if self.cx.import_locals.contains(&id) {
+                        if let Some(name) = super::analyze::prop_name(prop) {
+                            self.member_uses.push((id, name));
+                            return;
+                        }
                     }
                 }
             }
