@@ -166,8 +166,9 @@ fn bundle(
     let loaded = load::load(&single, globals)?;
     let mut timing = loaded.timing;
     let warnings = loaded.warnings;
+    let mut leftovers = loaded.spent;
     let mut graph = graph::ModuleGraph::new(loaded.modules, loaded.entries);
-    let inputs = graph.modules.iter().map(|m| m.path.clone()).collect();
+    let mut inputs: Vec<PathBuf> = graph.modules.iter().map(|m| m.path.clone()).collect();
     let asts = graph
         .modules
         .iter_mut()
@@ -177,7 +178,7 @@ fn bundle(
     // Export resolution follows re-export chains recursively; a thread with
     // a large stack keeps deep chains from overflowing.
     let (mut emitted, link, link_time) = std::thread::scope(|scope| {
-        std::thread::Builder::new()
+        let linked = std::thread::Builder::new()
             .stack_size(256 << 20)
             .spawn_scoped(scope, || {
                 let linking = Instant::now();
@@ -186,7 +187,10 @@ fn bundle(
                 let emitted = emit::emit(&graph, asts, &link, &single, globals, output);
                 Ok::<_, Diagnostics>((emitted, link, link_time))
             })
-            .expect("the link thread starts")
+            .expect("the link thread starts");
+        // Meanwhile, the list of inputs is put in order.
+        inputs.sort_unstable();
+        linked
             .join()
             .unwrap_or_else(|_| Err(Diagnostic::error("internal error while linking").into()))
     })?;
@@ -195,7 +199,7 @@ fn bundle(
     if let Some(metafile) = metafile {
         metafile.add(&graph, &emitted, output, emitted.code.len(), &options.cwd);
     }
-    let mut leftovers = std::mem::take(&mut emitted.spent);
+    leftovers.extend(std::mem::take(&mut emitted.spent));
     leftovers.keep(graph);
     leftovers.keep(link);
     let mut files = vec![OutputFile {

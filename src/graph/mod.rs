@@ -260,22 +260,35 @@ impl ModuleGraph {
         for (position, old) in order.modules.iter().enumerate() {
             new_id[old.index()] = ModuleId(position as u32);
         }
-        let mut slots: Vec<Option<Module>> = modules.into_iter().map(Some).collect();
-        let mut ordered = Vec::with_capacity(order.modules.len());
-        let mut lazy = Vec::with_capacity(order.modules.len());
-        for old in &order.modules {
-            let mut module = slots[old.index()]
-                .take()
-                .expect("each module is ordered once");
-            module.id = new_id[old.index()];
+        // Every module is reachable from the entries, so the order has them
+        // all; they are moved to their places in the vector they came in.
+        assert_eq!(
+            order.modules.len(),
+            modules.len(),
+            "each module is ordered once"
+        );
+        let mut ordered = modules;
+        let mut place = new_id.clone();
+        for index in 0..ordered.len() {
+            while place[index].index() != index {
+                let target = place[index].index();
+                ordered.swap(index, target);
+                place.swap(index, target);
+            }
+        }
+        for (position, module) in ordered.iter_mut().enumerate() {
+            module.id = ModuleId(position as u32);
             for record in &mut module.records {
                 if let Resolution::Module(target) = &mut record.resolution {
                     *target = new_id[target.index()];
                 }
             }
-            lazy.push(order.lazy[old.index()]);
-            ordered.push(module);
         }
+        let lazy: Vec<bool> = order
+            .modules
+            .iter()
+            .map(|old| order.lazy[old.index()])
+            .collect();
         let (wrapped, required) = wrapped_modules(&ordered, &lazy);
         ModuleGraph {
             modules: ordered,

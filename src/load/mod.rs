@@ -56,6 +56,9 @@ pub struct Loaded {
     pub timing: Timing,
     /// What the modules kept have to warn of, sorted.
     pub warnings: Diagnostics,
+    /// What discovery no longer needs: the resolver's caches, the claims,
+    /// the modules loaded on pre-scan hits alone.
+    pub spent: crate::Leftovers,
 }
 
 /// The graph the pre-scan alone finds: modules indexed by id.
@@ -150,19 +153,17 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
         spans,
         entries,
         misses,
+        spent,
     } = discover(options, globals, job)?;
-    let mut slots: Vec<Option<Module>> = Vec::new();
-    let mut problems: Vec<Vec<Diagnostic>> = Vec::new();
+    // Each claimed module reports once, and ids count up from zero.
+    let mut slots: Vec<Option<Box<Module>>> = (0..events.len()).map(|_| None).collect();
+    let mut problems: Vec<Vec<Diagnostic>> = (0..events.len()).map(|_| Vec::new()).collect();
     for event in events {
         let (id, module, found) = match event {
-            Event::Loaded(module, found) => (module.id, Some(*module), found),
+            Event::Loaded(module, found) => (module.id, Some(module), found),
             Event::Failed(id, found) => (id, None, found),
             Event::Scanned(..) | Event::Finished => continue,
         };
-        if slots.len() <= id.index() {
-            slots.resize_with(id.index() + 1, || None);
-            problems.resize_with(id.index() + 1, Vec::new);
-        }
         slots[id.index()] = module;
         problems[id.index()] = found;
     }
@@ -201,6 +202,7 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
         entries,
         timing,
         warnings: diagnostics.warnings(),
+        spent,
     })
 }
 
@@ -242,6 +244,8 @@ struct Discovery {
     entries: Vec<ModuleId>,
     /// Imports the parser found that the pre-scan had not.
     misses: usize,
+    /// The workers' shared state, to be freed.
+    spent: crate::Leftovers,
 }
 
 /// Runs discovery from the entries until every claimed module has been
@@ -313,11 +317,15 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
             .map(|w| w.join().unwrap_or_default())
             .collect()
     });
+    let misses = shared.misses.load(Ordering::Relaxed);
+    let mut spent = crate::Leftovers::default();
+    spent.keep(shared);
     Ok(Discovery {
         events: reports,
         spans,
         entries,
-        misses: shared.misses.load(Ordering::Relaxed),
+        misses,
+        spent,
     })
 }
 
@@ -349,7 +357,7 @@ fn reachable(
 /// The `reached` modules, renumbered densely, with their records and the
 /// entries renumbered to match.
 fn compact(
-    slots: Vec<Option<Module>>,
+    slots: Vec<Option<Box<Module>>>,
     reached: &[ModuleId],
     entries: &[ModuleId],
 ) -> (Vec<Module>, Vec<ModuleId>) {
@@ -361,7 +369,7 @@ fn compact(
     let modules = reached
         .iter()
         .map(|id| {
-            let mut module = slots[id.index()]
+            let mut module = *slots[id.index()]
                 .take()
                 .expect("a reached module without errors was loaded");
             module.id = new_id[id.index()];
