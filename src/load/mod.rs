@@ -9,9 +9,10 @@
 //! resolved and claimed now (and counted), and a module reached only through
 //! pre-scan hits the parser does not confirm is dropped at the end, its
 //! problems with it. An atomic count of outstanding loads tells when
-//! discovery is done: the worker that takes it to zero tells the coordinator,
-//! which stops the workers. Only the coordinator touches the module table.
-//! Nothing sleeps or polls.
+//! discovery is done: the worker that takes it to zero stops the workers.
+//! Each worker keeps what it loaded and hands it over when it stops, so the
+//! coordinator, which alone builds the module table, is not woken once per
+//! module. Nothing sleeps or polls.
 //!
 //! [`scan_graph`] runs the same discovery with the pre-scan alone, no parse:
 //! the graph `weft graph` shows.
@@ -108,8 +109,6 @@ enum Event {
     Loaded(Box<Module>, Vec<Diagnostic>),
     Scanned(ModuleId, ScannedModule),
     Failed(ModuleId, Vec<Diagnostic>),
-    /// Every claimed module has been reported.
-    Finished,
 }
 
 /// What workers do with a module.
@@ -134,7 +133,8 @@ struct Shared {
     /// Imports the parser found that the pre-scan had not.
     misses: AtomicUsize,
     tasks: Sender<Task>,
-    events: Sender<Event>,
+    /// The workers, each stopped once discovery is done.
+    threads: usize,
 }
 
 /// How a specifier resolved, once per (specifier, is `require`) in a module.
@@ -150,19 +150,19 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
     };
     let Discovery {
         events,
+        claimed,
         spans,
         entries,
         misses,
         spent,
     } = discover(options, globals, job)?;
-    // Each claimed module reports once, and ids count up from zero.
-    let mut slots: Vec<Option<Box<Module>>> = (0..events.len()).map(|_| None).collect();
-    let mut problems: Vec<Vec<Diagnostic>> = (0..events.len()).map(|_| Vec::new()).collect();
+    let mut slots: Vec<Option<Box<Module>>> = (0..claimed).map(|_| None).collect();
+    let mut problems: Vec<Vec<Diagnostic>> = (0..claimed).map(|_| Vec::new()).collect();
     for event in events {
         let (id, module, found) = match event {
             Event::Loaded(module, found) => (module.id, Some(module), found),
             Event::Failed(id, found) => (id, None, found),
-            Event::Scanned(..) | Event::Finished => continue,
+            Event::Scanned(..) => continue,
         };
         slots[id.index()] = module;
         problems[id.index()] = found;
@@ -224,7 +224,7 @@ pub fn scan_graph(options: &BuildOptions) -> Result<ScannedGraph, Diagnostics> {
                 slots[id.index()] = Some(module);
             }
             Event::Failed(_, problems) => diagnostics.0.extend(problems),
-            Event::Loaded(..) | Event::Finished => {}
+            Event::Loaded(..) => {}
         }
     }
     diagnostics.sort();
@@ -237,8 +237,10 @@ pub fn scan_graph(options: &BuildOptions) -> Result<ScannedGraph, Diagnostics> {
 
 /// What a discovery run reports.
 struct Discovery {
-    /// Every `Loaded`, `Scanned` and `Failed` event, in arrival order.
+    /// Every `Loaded`, `Scanned` and `Failed` event, one per claimed module.
     events: Vec<Event>,
+    /// Modules claimed: ids run from zero up to this.
+    claimed: usize,
     /// Each worker's time spans.
     spans: Vec<Spans>,
     entries: Vec<ModuleId>,
@@ -252,7 +254,7 @@ struct Discovery {
 /// reported.
 fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Discovery, Diagnostics> {
     let (tasks, task_queue) = unbounded();
-    let (events, event_queue) = unbounded();
+    let threads = options.thread_count();
     let shared = Shared {
         job,
         resolver: ModuleResolver::new(options),
@@ -269,7 +271,7 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
         outstanding: AtomicUsize::new(0),
         misses: AtomicUsize::new(0),
         tasks,
-        events,
+        threads,
     };
 
     // Every entry must exist before any work starts.
@@ -293,9 +295,9 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
         })
         .collect();
 
-    let threads = options.thread_count();
-    let mut reports = Vec::new();
-    let spans = std::thread::scope(|scope| {
+    let mut events = Vec::new();
+    let mut spans = Vec::new();
+    std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 let shared = &shared;
@@ -303,25 +305,19 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
                 scope.spawn(move || GLOBALS.set(globals, || shared.work(&task_queue)))
             })
             .collect();
-        for event in event_queue.iter() {
-            if let Event::Finished = event {
-                break;
-            }
-            reports.push(event);
+        for worker in workers {
+            let (worker_spans, worker_events) = worker.join().unwrap_or_default();
+            spans.push(worker_spans);
+            events.extend(worker_events);
         }
-        for _ in 0..threads {
-            let _ = shared.tasks.send(Task::Stop);
-        }
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
     });
+    let claimed = shared.next_id.load(Ordering::Relaxed) as usize;
     let misses = shared.misses.load(Ordering::Relaxed);
     let mut spent = crate::Leftovers::default();
     spent.keep(shared);
     Ok(Discovery {
-        events: reports,
+        events,
+        claimed,
         spans,
         entries,
         misses,
@@ -404,9 +400,11 @@ impl Shared {
         id
     }
 
-    /// Takes tasks until told to stop; returns the time spent per stage.
-    fn work(&self, queue: &Receiver<Task>) -> Spans {
+    /// Takes tasks until told to stop; returns the time spent per stage and
+    /// what it loaded.
+    fn work(&self, queue: &Receiver<Task>) -> (Spans, Vec<Event>) {
         let mut spans = Spans::default();
+        let mut events = Vec::new();
         for task in queue.iter() {
             let Task::Load(id, path, source) = task else {
                 break;
@@ -425,12 +423,15 @@ impl Shared {
             }));
             let event = loaded
                 .unwrap_or_else(|panic| Event::Failed(id, vec![internal_error(&path, panic)]));
-            let _ = self.events.send(event);
+            events.push(event);
             if self.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
-                let _ = self.events.send(Event::Finished);
+                // Every claimed module is loaded.
+                for _ in 0..self.threads {
+                    let _ = self.tasks.send(Task::Stop);
+                }
             }
         }
-        spans
+        (spans, events)
     }
 
     /// The module's text, what its package says of it, and its kind.
