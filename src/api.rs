@@ -109,7 +109,7 @@ fn run_request(request: &Request) -> Value {
         options.metafile = Some(metafile_path.clone());
     }
     let cwd = options.cwd.clone();
-    let (files, metafile, problems) = match weft::build(&options) {
+    let (files, metafile, problems) = match weft::build_before_exit(&options) {
         Ok(output) => {
             let warnings = output.warnings;
             let (meta, files): (Vec<OutputFile>, Vec<OutputFile>) = output

@@ -87,6 +87,20 @@ impl Leftovers {
 /// Runs a build. On failure nothing is written and every problem found is
 /// returned.
 pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
+    run(options, Leftovers::free_in_background)
+}
+
+/// [`build`] for a process that exits once the build is done, as the
+/// command line does: the memory the build is finished with is not freed,
+/// since the exit hands it all back at once. Freeing it walks every tree,
+/// and while the thread doing that runs, the exit's unmapping has to reach
+/// the other core too.
+pub fn build_before_exit(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
+    run(options, std::mem::forget)
+}
+
+/// A build, with what to do with the memory it no longer needs.
+fn run(options: &BuildOptions, dispose: fn(Leftovers)) -> Result<BuildOutput, Diagnostics> {
     let started = Instant::now();
     options.validate()?;
     let globals = Globals::new();
@@ -110,7 +124,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutput, Diagnostics> {
             Err(d) => problems.extend(d),
         }
     }
-    leftovers.free_in_background();
+    dispose(leftovers);
     if problems.has_errors() {
         // The entries that did build warn of what they worked around.
         problems.extend(std::mem::take(&mut output.warnings));

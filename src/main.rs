@@ -298,7 +298,7 @@ fn bundle(args: BundleArgs) -> ExitCode {
     options.metafile = args.metafile;
     options.log_level = args.log_level;
     let cwd = options.cwd.clone();
-    match weft::build(&options) {
+    match weft::build_before_exit(&options) {
         Ok(output) => {
             eprint!("{}", output.warnings.render_at(options.log_level, &cwd));
             if options.log_level >= LogLevel::Info {
@@ -307,6 +307,8 @@ fn bundle(args: BundleArgs) -> ExitCode {
             if args.timing {
                 eprint!("{}", output.timing);
             }
+            // The process ends here: the output's memory goes with it.
+            std::mem::forget(output);
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
