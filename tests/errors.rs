@@ -633,3 +633,23 @@ fn import_look_alikes_are_not_errors() {
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(dir.join("out.js").is_file());
 }
+
+#[test]
+fn a_source_that_is_not_utf8_points_at_the_first_bad_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "main.js", "import \"./b.js\";\n");
+    fs::write(dir.join("b.js"), b"// ok\nconsole.log(\"\xff\");\n").unwrap();
+
+    assert_fails_cleanly(
+        dir,
+        &["bundle", "main.js", "-o", "out.js"],
+        "out.js",
+        |stderr| {
+            let diag = diagnostic_with(stderr, "not valid UTF-8");
+            assert!(diag.starts_with("error: "), "{stderr}");
+            // Column 14 is the byte 0xff, inside the string.
+            assert_location(diag, "b.js", 2, 14);
+        },
+    );
+}

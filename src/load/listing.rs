@@ -49,7 +49,39 @@ impl ListedFs {
         if let Some(listing) = self.dirs.get(dir) {
             return listing.clone();
         }
-        let listing = match fs::read_dir(dir) {
+        let listing = if self.listed_as_no_dir(dir) {
+            // A file's path asked for as a directory, say when looking for
+            // a `tsconfig.json` beside every file: no system call needed.
+            Listing::Missing
+        } else {
+            self.read_listing(dir)
+        };
+        self.dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| Arc::new(listing))
+            .clone()
+    }
+
+    /// Whether the listing of `dir`'s parent, if it was read, shows that
+    /// `dir` is not a directory: it is a file, or is not there.
+    fn listed_as_no_dir(&self, dir: &Path) -> bool {
+        let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+            return false;
+        };
+        let Some(listing) = self.dirs.get(parent) else {
+            return false;
+        };
+        match &**listing {
+            Listing::Entries(entries) => {
+                matches!(entries.get(name), None | Some(Kind::File))
+            }
+            Listing::Missing => true,
+            Listing::Unreadable => false,
+        }
+    }
+
+    fn read_listing(&self, dir: &Path) -> Listing {
+        match fs::read_dir(dir) {
             Ok(entries) => Listing::Entries(
                 entries
                     .filter_map(Result::ok)
@@ -73,11 +105,7 @@ impl ListedFs {
                 Listing::Missing
             }
             Err(_) => Listing::Unreadable,
-        };
-        self.dirs
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| Arc::new(listing))
-            .clone()
+        }
     }
 
     /// What `path` is, as its directory lists it; `None` when the system

@@ -36,7 +36,7 @@ use rustc_hash::FxHashMap;
 use swc_atoms::Atom;
 use swc_common::{Globals, GLOBALS};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::graph::{ImportKind, Interop, Module, ModuleId, Resolution};
 use crate::options::BuildOptions;
 use crate::scan::{prescan, Dialect, ScanKind};
@@ -325,6 +325,24 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
     })
 }
 
+/// The bytes of the file at `path`. `std::fs::read` reads until a `read`
+/// returns nothing; asking for one byte more than the file's size tells the
+/// end with the first `read` instead, one system call of five fewer per
+/// module.
+fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |meta| meta.len() as usize);
+    let mut bytes = vec![0; size + 1];
+    let read = file.read(&mut bytes)?;
+    bytes.truncate(read);
+    if read != size {
+        // Shorter or longer than it was a moment ago: read on to the end.
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 /// The ids reachable from `entries` along `edges`, in ascending order.
 fn reachable(
     entries: &[ModuleId],
@@ -442,11 +460,18 @@ impl Shared {
     ) -> Result<(String, FileFacts, SourceKind), Vec<Diagnostic>> {
         match source {
             Source::File(facts) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
+                let bytes = read_source(path).map_err(|e| {
                     vec![Diagnostic::error(format!(
                         "could not read {}: {e}",
                         path.display()
                     ))]
+                })?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let shown = String::from_utf8_lossy(e.as_bytes());
+                    vec![Diagnostic::error("this file is not valid UTF-8")
+                        .at(Location::from_offsets(path, &shown, at, at + 1))
+                        .with_hint("save it as UTF-8")]
                 })?;
                 Ok((text, facts, SourceKind::of(path)))
             }
