@@ -47,13 +47,86 @@ impl Lines {
             ascii: text.is_ascii(),
         }
     }
+
+    /// The line `offset` is on, looked for from line `near` onwards: a few
+    /// lines are stepped over, and further ones found by bisection.
+    fn line_of(&self, offset: u32, near: usize) -> usize {
+        let starts = &self.starts;
+        if starts.get(near).is_some_and(|&start| start <= offset) {
+            let mut line = near;
+            for _ in 0..8 {
+                match starts.get(line + 1) {
+                    Some(&next) if next <= offset => line += 1,
+                    _ => return line,
+                }
+            }
+        }
+        starts.partition_point(|&start| start <= offset) - 1
+    }
 }
 
-/// `text` as a JSON string, written into a buffer sized for it once.
+/// `text` as a JSON string, as `serde_json` writes it: `"` and `\\`
+/// escaped, control characters as `\n`-style escapes where JSON has one
+/// and `\u00xx` otherwise, everything else as it is. Sources are most of a
+/// source map, and almost none of their bytes need escaping: eight bytes
+/// at a time are checked for one that does, and runs are copied whole.
 fn json(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len() + text.len() / 16 + 2);
-    serde_json::to_writer(&mut out, text).expect("a string serializes");
-    String::from_utf8(out).expect("JSON text is UTF-8")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 16 + 2);
+    out.push('"');
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(word) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            if !needs_escape(word) {
+                at += 8;
+                continue;
+            }
+        }
+        let byte = bytes[at];
+        let short = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run..at]);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 15)] as char);
+        } else {
+            out.push_str(short);
+        }
+        at += 1;
+        run = at;
+    }
+    out.push_str(&text[run..]);
+    out.push('"');
+    out
+}
+
+/// Whether any of the eight bytes of `word` is a control character, `"`
+/// or `\\`.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    below_space
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 impl Sources {
@@ -125,6 +198,7 @@ pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, Line
     };
     let file = &module.file;
     let mut at: Option<(u32, u32)> = None;
+    let mut line_hint = 0;
     for &(pos, generated) in mappings {
         if pos.is_dummy() || pos.is_reserved_for_comments() {
             continue;
@@ -132,7 +206,7 @@ pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, Line
         if at.is_some_and(|(line, column)| (generated.line, generated.col) <= (line, column)) {
             continue;
         }
-        let Some((line, column)) = original(file, &piece.sources.lines, pos) else {
+        let Some((line, column)) = original(file, &piece.sources.lines, pos, &mut line_hint) else {
             continue;
         };
         let (source, line, column) = match &module.input_map {
@@ -186,13 +260,20 @@ pub fn encode(module: &Module, sources: Arc<Sources>, mappings: &[(BytePos, Line
 }
 
 /// The 0-based line and UTF-16 column of `pos` in `file`, whose lines
-/// are `lines`.
-fn original(file: &SourceFile, lines: &Lines, pos: BytePos) -> Option<(u32, u32)> {
+/// are `lines`. Positions mostly come in source order: the line of the
+/// last one, `hint`, is where the search starts.
+fn original(
+    file: &SourceFile,
+    lines: &Lines,
+    pos: BytePos,
+    hint: &mut usize,
+) -> Option<(u32, u32)> {
     if pos < file.start_pos || pos > file.end_pos {
         return None;
     }
     let offset = (pos - file.start_pos).0;
-    let line = lines.starts.partition_point(|&start| start <= offset) - 1;
+    let line = lines.line_of(offset, *hint);
+    *hint = line;
     let line_start = lines.starts[line];
     let column = if lines.ascii {
         offset - line_start
@@ -367,6 +448,23 @@ impl Joiner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_serde_json_s() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        let texts = [
+            String::new(),
+            "plain text, longer than eight bytes".to_string(),
+            every_ascii.clone(),
+            every_ascii.chars().rev().collect(),
+            format!("é\u{2028}\u{7f}{every_ascii}ü\"\\\n"),
+            "a\"b\\c\td\u{1}e\u{1f}".repeat(5),
+        ];
+        for text in texts {
+            let expected = serde_json::to_string(&text).unwrap();
+            assert_eq!(json(&text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn vlq_values() {
