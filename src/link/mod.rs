@@ -51,16 +51,14 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         .map(|(w, a)| *w || *a)
         .collect();
     // Naming needs only which modules are wrapped, and tree shaking's
-    // tables of declarations only the graph: both are made beside the
-    // binding of imports.
+    // tables of declarations only the graph: each is made on a thread of
+    // its own while imports are bound, which keeps both cores of a small
+    // machine busy.
     std::thread::scope(|scope| {
-        let beside = scope.spawn(|| {
-            let names = Names::assign(graph, &wrapped);
-            let declarations = options
-                .tree_shaking
-                .then(|| shake::Declarations::new(graph));
-            (names, declarations)
-        });
+        let naming = scope.spawn(|| Names::assign(graph, &wrapped));
+        let declaring = options
+            .tree_shaking
+            .then(|| scope.spawn(|| shake::Declarations::new(graph)));
         let tables = ExportTables::new(graph);
         let mut diagnostics = Diagnostics::default();
         let mut import_refs = FxHashMap::default();
@@ -138,7 +136,9 @@ pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnos
         }
         diagnostics.into_result(())?;
 
-        let (mut names, declarations) = beside.join().expect("the naming thread panicked");
+        let mut names = naming.join().expect("the naming thread panicked");
+        let declarations =
+            declaring.map(|d| d.join().expect("the thread for declarations panicked"));
         let live = match declarations {
             Some(declarations) => {
                 let iife_global = options.format == Format::Iife && options.global_name.is_some();
