@@ -105,17 +105,46 @@ impl Timing {
     }
 
     /// Adds the spans of every thread that took part in a parallel phase.
+    /// A thread's spans of one stage follow one another in time, so each
+    /// stage's are merged across threads as they come, without a copy.
     pub fn add_spans<'a>(&mut self, threads: impl IntoIterator<Item = &'a Spans>) {
-        let mut by_stage: Vec<Vec<(Instant, Instant)>> = vec![Vec::new(); Stage::ALL.len()];
-        for spans in threads {
-            for &(stage, start, end) in &spans.0 {
-                by_stage[stage as usize].push((start, end));
+        let threads: Vec<&Spans> = threads.into_iter().collect();
+        for stage in Stage::ALL {
+            let mut heads: Vec<_> = threads
+                .iter()
+                .map(|spans| {
+                    spans
+                        .0
+                        .iter()
+                        .filter(move |(s, _, _)| *s == stage)
+                        .map(|&(_, start, end)| (start, end))
+                        .peekable()
+                })
+                .collect();
+            let mut workers = Duration::ZERO;
+            let mut wall = Duration::ZERO;
+            let mut current: Option<(Instant, Instant)> = None;
+            while let Some(next) = heads
+                .iter_mut()
+                .filter_map(|head| head.peek().copied().map(|span| (span, head)))
+                .min_by_key(|((start, _), _)| *start)
+                .and_then(|(_, head)| head.next())
+            {
+                let (start, end) = next;
+                workers += end - start;
+                current = match current {
+                    Some((s, e)) if start <= e => Some((s, e.max(end))),
+                    Some((s, e)) => {
+                        wall += e - s;
+                        Some((start, end))
+                    }
+                    None => Some((start, end)),
+                };
             }
-        }
-        for (index, mut intervals) in by_stage.into_iter().enumerate() {
-            let workers = intervals.iter().map(|(s, e)| *e - *s).sum();
-            let wall = union_length(&mut intervals);
-            self.add(Stage::ALL[index], StageTime { wall, workers });
+            if let Some((s, e)) = current {
+                wall += e - s;
+            }
+            self.add(stage, StageTime { wall, workers });
         }
     }
 
@@ -132,29 +161,6 @@ impl Timing {
             (a, b) => a.or(b),
         };
     }
-}
-
-/// The length of the union of `intervals`. Each thread's spans come in
-/// the order they ended, which for spans of one stage is nearly the order
-/// they started: a stable sort merges those runs in linear time.
-fn union_length(intervals: &mut [(Instant, Instant)]) -> Duration {
-    intervals.sort();
-    let mut total = Duration::ZERO;
-    let mut current: Option<(Instant, Instant)> = None;
-    for &(start, end) in intervals.iter() {
-        current = match current {
-            Some((s, e)) if start <= e => Some((s, e.max(end))),
-            Some((s, e)) => {
-                total += e - s;
-                Some((start, end))
-            }
-            None => Some((start, end)),
-        };
-    }
-    if let Some((s, e)) = current {
-        total += e - s;
-    }
-    total
 }
 
 impl fmt::Display for Timing {
@@ -198,12 +204,21 @@ mod tests {
     fn wall_time_is_the_union_of_overlapping_intervals() {
         let t0 = Instant::now();
         let at = |ms: u64| t0 + Duration::from_millis(ms);
-        let mut intervals = vec![
-            (at(5), at(9)),
-            (at(0), at(3)),
-            (at(2), at(4)),
-            (at(9), at(10)),
-        ];
-        assert_eq!(union_length(&mut intervals), Duration::from_millis(9));
+        // Two threads, each with its spans of a stage in order.
+        let one = Spans(vec![
+            (Stage::Parse, at(0), at(3)),
+            (Stage::Read, at(3), at(4)),
+            (Stage::Parse, at(5), at(9)),
+        ]);
+        let two = Spans(vec![
+            (Stage::Parse, at(2), at(4)),
+            (Stage::Parse, at(9), at(10)),
+        ]);
+        let mut timing = Timing::default();
+        timing.add_spans([&one, &two]);
+        let parse = timing.stage(Stage::Parse);
+        assert_eq!(parse.wall, Duration::from_millis(9));
+        assert_eq!(parse.workers, Duration::from_millis(10));
+        assert_eq!(timing.stage(Stage::Read).wall, Duration::from_millis(1));
     }
 }
