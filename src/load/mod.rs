@@ -57,8 +57,8 @@ pub struct Loaded {
     pub timing: Timing,
     /// What the modules kept have to warn of, sorted.
     pub warnings: Diagnostics,
-    /// What discovery no longer needs: the resolver's caches, the claims,
-    /// the modules loaded on pre-scan hits alone.
+    /// What discovery no longer needs: the resolver's caches and the
+    /// claims.
     pub spent: crate::Leftovers,
 }
 
