@@ -6,6 +6,7 @@
 //! threads. A stage on one thread has the same time in both.
 
 use std::fmt;
+use std::iter::Peekable;
 use std::time::{Duration, Instant};
 
 /// A stage of the pipeline, in pipeline order.
@@ -124,13 +125,7 @@ impl Timing {
             let mut workers = Duration::ZERO;
             let mut wall = Duration::ZERO;
             let mut current: Option<(Instant, Instant)> = None;
-            while let Some(next) = heads
-                .iter_mut()
-                .filter_map(|head| head.peek().copied().map(|span| (span, head)))
-                .min_by_key(|((start, _), _)| *start)
-                .and_then(|(_, head)| head.next())
-            {
-                let (start, end) = next;
+            while let Some((start, end)) = earliest(&mut heads) {
                 workers += end - start;
                 current = match current {
                     Some((s, e)) if start <= e => Some((s, e.max(end))),
@@ -161,6 +156,18 @@ impl Timing {
             (a, b) => a.or(b),
         };
     }
+}
+
+/// Takes the span that starts first of those next in each thread's list.
+fn earliest<I>(heads: &mut [Peekable<I>]) -> Option<(Instant, Instant)>
+where
+    I: Iterator<Item = (Instant, Instant)>,
+{
+    heads
+        .iter_mut()
+        .filter_map(|head| head.peek().copied().map(|(start, _)| (start, head)))
+        .min_by_key(|(start, _)| *start)
+        .and_then(|(_, head)| head.next())
 }
 
 impl fmt::Display for Timing {
