@@ -179,6 +179,13 @@ pub fn named_bindings(body: &[ModuleItem]) -> Vec<Id> {
     found
 }
 
+/// Whether the call or `new` at `pos` is annotated `/* @__PURE__ */`: by a
+/// comment in the source, or by the TypeScript transform, which marks the
+/// function that builds an enum of constant members with `PURE_SP`.
+fn is_pure(comments: &SingleThreadedComments, pos: BytePos) -> bool {
+    pos.is_pure() || has_annotation(comments, pos, "PURE")
+}
+
 /// Whether a block comment just before `pos` says `#__FLAG__` or `@__FLAG__`.
 fn has_annotation(comments: &SingleThreadedComments, pos: BytePos, flag: &str) -> bool {
     let Some(leading) = comments.get_leading(pos) else {
@@ -417,7 +424,7 @@ impl Purity<'_> {
                 let Callee::Expr(callee) = &call.callee else {
                     return false;
                 };
-                if has_annotation(self.cx.comments, call.span.lo, "PURE") {
+                if is_pure(self.cx.comments, call.span.lo) {
                     return self.args(&call.args);
                 }
                 match &**callee {
@@ -429,7 +436,7 @@ impl Purity<'_> {
                 }
             }
             Expr::New(new) => {
-                has_annotation(self.cx.comments, new.span.lo, "PURE")
+                is_pure(self.cx.comments, new.span.lo)
                     && new.args.as_deref().is_none_or(|args| self.args(args))
             }
             _ => false,
