@@ -1,6 +1,8 @@
 //! Minification of one module's code, after the module is rewritten for
 //! the chunk: shorter syntax by weft's own pass ([`super::syntax`]), shorter
-//! local names by `swc_ecma_minifier`'s mangler.
+//! local names by weft's own ([`super::mangle`]), or by `swc_ecma_minifier`'s
+//! mangler where names must be kept (`--keep-names`) or can be read at run
+//! time (`eval`, `with`).
 //!
 //! Top-level names belong to the chunk: the renamer gave them their final
 //! (with `--minify-identifiers`, shortest) names, and other modules refer to
@@ -15,7 +17,7 @@ use swc_ecma_ast::*;
 use swc_ecma_minifier::optimize;
 use swc_ecma_minifier::option::{ExtraOptions, MangleOptions, MinifyOptions};
 
-use super::syntax;
+use super::{mangle, syntax};
 use crate::graph::Module;
 
 /// What to do to each module.
@@ -46,6 +48,30 @@ impl Minify {
         if !self.identifiers {
             return program;
         }
+        if !self.keep_names {
+            let mut reserved = top_level;
+            if program.is_script() {
+                // The names the CommonJS wrapper gives the body.
+                reserved.extend(["exports", "module", "require"].map(Atom::from));
+            }
+            if mangle::mangle(&mut program, module.top_level, module.unresolved, &reserved) {
+                return program;
+            }
+            return self.run_swc(program, module, cm, reserved);
+        }
+        self.run_swc(program, module, cm, top_level)
+    }
+
+    /// Shortens local names with `swc_ecma_minifier`'s mangler, which keeps
+    /// the names of functions and classes when asked to, and leaves a
+    /// scope that calls `eval` as it is.
+    fn run_swc(
+        &self,
+        program: Program,
+        module: &Module,
+        cm: &Lrc<SourceMap>,
+        top_level: Vec<Atom>,
+    ) -> Program {
         let options = MinifyOptions {
             mangle: Some(MangleOptions {
                 top_level: Some(false),

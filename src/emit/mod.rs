@@ -3,6 +3,7 @@
 //! execution order, with the runtime helpers it uses, inside the format's
 //! wrapper.
 
+mod mangle;
 mod minify;
 mod rewrite;
 mod runtime;

@@ -1,0 +1,790 @@
+//! Shorter names for a module's local bindings, after the module is
+//! rewritten for the chunk.
+//!
+//! The load resolved every identifier: a binding and its references share a
+//! syntax context, one per scope. What is left is to give each local binding
+//! a short name that no other binding visible at its references has.
+//! Bindings are placed in a tree of scopes and named from the outside in
+//! ([`Scopes::names`]), never with a name the module reads from outside
+//! (globals, the chunk's top-level names) or a reserved word.
+//!
+//! The tree is the module's functions, arrows, constructors, static blocks,
+//! blocks, catch clauses and switch bodies, which the resolver marks with
+//! their scope's context, and `for` statements and function and class
+//! expressions, which it does not. A binding whose context is a node's
+//! lives in that node; any other is placed where it is declared, a `var` or
+//! function declaration at its function at least. Every binding is then
+//! lifted to the innermost node that holds all its occurrences, so a
+//! binding's place always holds all of its uses.
+//!
+//! A module that calls `eval` or uses `with` can read any name at run time:
+//! [`mangle`] gives up on it, and the caller falls back to renaming with the
+//! scope analysis of `swc_ecma_minifier`.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use swc_atoms::Atom;
+use swc_common::SyntaxContext;
+use swc_ecma_ast::*;
+use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
+
+/// Renames the local bindings of `program`. `top_level` and `unresolved`
+/// are the contexts of the module's top-level bindings and of its globals;
+/// in a module (not a CommonJS function body) top-level bindings belong to
+/// the chunk and keep their names. `reserved`: names no binding may take.
+/// Returns false, and changes nothing, when the module reads names at run
+/// time (`eval`, `with`).
+pub fn mangle(
+    program: &mut Program,
+    top_level: SyntaxContext,
+    unresolved: SyntaxContext,
+    reserved: &[Atom],
+) -> bool {
+    let mut scopes = Scopes::new(program.is_module().then_some(top_level), unresolved);
+    program.visit_with(&mut scopes);
+    if scopes.dynamic {
+        return false;
+    }
+    scopes.reserved.extend(reserved.iter().cloned());
+    let names = scopes.names();
+    if names.is_empty() {
+        return true;
+    }
+    program.visit_mut_with(&mut Rename {
+        names: &names,
+        keep: scopes.keep,
+        unresolved,
+    });
+    true
+}
+
+/// A node of the scope tree.
+struct Node {
+    parent: u32,
+    depth: u32,
+    /// The context the resolver marked the node's scope with.
+    ctxt: SyntaxContext,
+    /// A function, arrow or constructor (or the program): where `var`s live.
+    function: bool,
+}
+
+/// What is known of one identifier (a name and context).
+struct Binding {
+    /// The innermost node that holds every occurrence.
+    node: u32,
+    declared: bool,
+    /// The node of the last occurrence recorded in `Scopes::occurrences`.
+    last: u32,
+}
+
+struct Scopes {
+    nodes: Vec<Node>,
+    /// The path from the root to the node being walked.
+    path: Vec<u32>,
+    index: FxHashMap<Id, u32>,
+    bindings: Vec<Binding>,
+    /// Where bindings occur: (binding, node), without repeats in a row.
+    occurrences: Vec<(u32, u32)>,
+    /// Names the module reads from outside its local scopes.
+    reserved: FxHashSet<Atom>,
+    /// The context whose identifiers keep their names besides globals': the
+    /// top level of an ES module.
+    keep: Option<SyntaxContext>,
+    unresolved: SyntaxContext,
+    /// Whether the declarations being walked are `var`s.
+    in_var: bool,
+    /// `eval` or `with` seen.
+    dynamic: bool,
+}
+
+impl Scopes {
+    fn new(keep: Option<SyntaxContext>, unresolved: SyntaxContext) -> Self {
+        Scopes {
+            nodes: vec![Node {
+                parent: 0,
+                depth: 0,
+                ctxt: SyntaxContext::empty(),
+                function: true,
+            }],
+            path: vec![0],
+            index: FxHashMap::default(),
+            bindings: Vec::new(),
+            occurrences: Vec::new(),
+            reserved: FxHashSet::default(),
+            keep,
+            unresolved,
+            in_var: false,
+            dynamic: false,
+        }
+    }
+
+    fn current(&self) -> u32 {
+        *self.path.last().expect("the root is always on the path")
+    }
+
+    fn enter(&mut self, ctxt: SyntaxContext, function: bool) {
+        let parent = self.current();
+        self.nodes.push(Node {
+            parent,
+            depth: self.nodes[parent as usize].depth + 1,
+            ctxt,
+            function,
+        });
+        self.path.push(self.nodes.len() as u32 - 1);
+    }
+
+    fn leave(&mut self) {
+        self.path.pop();
+    }
+
+    fn within(&mut self, ctxt: SyntaxContext, function: bool, walk: impl FnOnce(&mut Self)) {
+        self.enter(ctxt, function);
+        walk(self);
+        self.leave();
+    }
+
+    /// Whether identifiers of `ctxt` keep their names.
+    fn kept(&self, ctxt: SyntaxContext) -> bool {
+        ctxt == SyntaxContext::empty() || ctxt == self.unresolved || Some(ctxt) == self.keep
+    }
+
+    fn lowest_common(&self, mut a: u32, mut b: u32) -> u32 {
+        while a != b {
+            let (da, db) = (self.nodes[a as usize].depth, self.nodes[b as usize].depth);
+            if da >= db {
+                a = self.nodes[a as usize].parent;
+            }
+            if db >= da {
+                b = self.nodes[b as usize].parent;
+            }
+        }
+        a
+    }
+
+    /// Records an occurrence of `ident` in `node`.
+    fn occurs(&mut self, ident: &Ident, node: u32) -> Option<u32> {
+        if self.kept(ident.ctxt) {
+            if !self.reserved.contains(&ident.sym) {
+                self.reserved.insert(ident.sym.clone());
+            }
+            return None;
+        }
+        let next = self.bindings.len() as u32;
+        let at = *self.index.entry(ident.to_id()).or_insert(next);
+        if at == next {
+            self.bindings.push(Binding {
+                node,
+                declared: false,
+                last: node,
+            });
+            self.occurrences.push((at, node));
+        } else if self.bindings[at as usize].last != node {
+            self.bindings[at as usize].last = node;
+            self.occurrences.push((at, node));
+            if self.bindings[at as usize].node != node {
+                let lowest = self.lowest_common(self.bindings[at as usize].node, node);
+                self.bindings[at as usize].node = lowest;
+            }
+        }
+        Some(at)
+    }
+
+    /// Records that `ident` is declared here. `hoisted`: by `var` or a
+    /// function declaration, which belong to the function around them.
+    fn declare(&mut self, ident: &Ident, hoisted: bool) {
+        let marked = self
+            .path
+            .iter()
+            .rev()
+            .find(|&&n| self.nodes[n as usize].ctxt == ident.ctxt)
+            .copied();
+        let node = marked.unwrap_or_else(|| {
+            if hoisted {
+                *self
+                    .path
+                    .iter()
+                    .rev()
+                    .find(|&&n| self.nodes[n as usize].function)
+                    .expect("the root is a function")
+            } else {
+                self.current()
+            }
+        });
+        if let Some(at) = self.occurs(ident, node) {
+            self.bindings[at as usize].declared = true;
+        }
+    }
+
+    fn declare_pat(&mut self, pat: &Pat, hoisted: bool) {
+        match pat {
+            Pat::Ident(b) => self.declare(&b.id, hoisted),
+            Pat::Array(a) => {
+                for elem in a.elems.iter().flatten() {
+                    self.declare_pat(elem, hoisted);
+                }
+            }
+            Pat::Rest(r) => self.declare_pat(&r.arg, hoisted),
+            Pat::Object(o) => {
+                for prop in &o.props {
+                    match prop {
+                        ObjectPatProp::KeyValue(kv) => self.declare_pat(&kv.value, hoisted),
+                        ObjectPatProp::Assign(a) => self.declare(&a.key.id, hoisted),
+                        ObjectPatProp::Rest(r) => self.declare_pat(&r.arg, hoisted),
+                    }
+                }
+            }
+            Pat::Assign(a) => self.declare_pat(&a.left, hoisted),
+            Pat::Expr(_) | Pat::Invalid(_) => {}
+        }
+    }
+
+    /// The new name of each declared local binding, by its identifier.
+    ///
+    /// Scopes are named from the outside in. A binding takes the first name
+    /// that no other binding of its node has and that no binding of a node
+    /// around it has when that binding occurs inside this node: so each
+    /// function's parameters are `a`, `b`, `c`… unless it reads a name from
+    /// around it, and an inner binding may take the name of an outer one that
+    /// it does not hide from any of that one's uses.
+    fn names(&mut self) -> FxHashMap<Id, Atom> {
+        // Undeclared identifiers of local contexts (made by a transform, or
+        // read from a scope this walk does not see) keep their names.
+        for (id, &at) in &self.index {
+            if !self.bindings[at as usize].declared {
+                self.reserved.insert(id.0.clone());
+            }
+        }
+        // Each node's bindings, in order of first occurrence.
+        let mut per_node: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        for (at, binding) in self.bindings.iter().enumerate() {
+            if binding.declared {
+                per_node[binding.node as usize].push(at as u32);
+            }
+        }
+        // For each node, the bindings of nodes around it that occur in it.
+        let mut around: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
+        let mut marked: FxHashSet<(u32, u32)> = FxHashSet::default();
+        for &(at, mut node) in &self.occurrences {
+            let binding = &self.bindings[at as usize];
+            if !binding.declared {
+                continue;
+            }
+            while node != binding.node && marked.insert((node, at)) {
+                around[node as usize].push(at);
+                node = self.nodes[node as usize].parent;
+            }
+        }
+        // Names are indexes into `allowed`, the short names in order less the
+        // reserved words and the names the module reads from outside.
+        let mut allowed: Vec<Atom> = Vec::new();
+        let mut counter = 0usize;
+        let mut name_of = vec![u32::MAX; self.bindings.len()];
+        let mut taken: Vec<bool> = Vec::new();
+        // Nodes come after their parents.
+        for node in 0..self.nodes.len() {
+            if per_node[node].is_empty() {
+                continue;
+            }
+            taken.clear();
+            for &outer in &around[node] {
+                let k = name_of[outer as usize] as usize;
+                if taken.len() <= k {
+                    taken.resize(k + 1, false);
+                }
+                taken[k] = true;
+            }
+            let mut k = 0usize;
+            for &at in &per_node[node] {
+                while taken.get(k).copied().unwrap_or(false) {
+                    k += 1;
+                }
+                while allowed.len() <= k {
+                    let candidate = short_name(counter);
+                    counter += 1;
+                    if is_reserved_word(&candidate) {
+                        continue;
+                    }
+                    let candidate = Atom::from(candidate);
+                    if !self.reserved.contains(&candidate) {
+                        allowed.push(candidate);
+                    }
+                }
+                name_of[at as usize] = k as u32;
+                k += 1;
+            }
+        }
+        let mut names = FxHashMap::default();
+        names.reserve(self.index.len());
+        for (id, &at) in &self.index {
+            let k = name_of[at as usize];
+            if k != u32::MAX {
+                names.insert(id.clone(), allowed[k as usize].clone());
+            }
+        }
+        names
+    }
+}
+
+impl Visit for Scopes {
+    fn visit_ident(&mut self, ident: &Ident) {
+        if ident.sym == "eval" {
+            self.dynamic = true;
+        }
+        self.occurs(ident, self.current());
+    }
+
+    fn visit_with_stmt(&mut self, _: &WithStmt) {
+        self.dynamic = true;
+    }
+
+    // Labels are names of their own kind, left as they are.
+    fn visit_labeled_stmt(&mut self, s: &LabeledStmt) {
+        s.body.visit_with(self);
+    }
+    fn visit_break_stmt(&mut self, _: &BreakStmt) {}
+    fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
+
+    fn visit_function(&mut self, f: &Function) {
+        self.within(f.ctxt, true, |s| {
+            f.decorators.visit_with(s);
+            for param in &f.params {
+                s.declare_pat(&param.pat, false);
+            }
+            f.params.visit_with(s);
+            f.body.visit_with(s);
+        });
+    }
+
+    fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
+        self.within(a.ctxt, true, |s| {
+            for param in &a.params {
+                s.declare_pat(param, false);
+            }
+            a.params.visit_with(s);
+            a.body.visit_with(s);
+        });
+    }
+
+    fn visit_constructor(&mut self, c: &Constructor) {
+        c.key.visit_with(self);
+        self.within(c.ctxt, true, |s| {
+            for param in &c.params {
+                if let ParamOrTsParamProp::Param(p) = param {
+                    s.declare_pat(&p.pat, false);
+                }
+            }
+            c.params.visit_with(s);
+            c.body.visit_with(s);
+        });
+    }
+
+    fn visit_block_stmt(&mut self, b: &BlockStmt) {
+        self.within(b.ctxt, false, |s| b.stmts.visit_with(s));
+    }
+
+    fn visit_catch_clause(&mut self, c: &CatchClause) {
+        // The parameter lives in the body's scope.
+        self.within(c.body.ctxt, false, |s| {
+            if let Some(param) = &c.param {
+                s.declare_pat(param, false);
+            }
+            c.param.visit_with(s);
+            c.body.stmts.visit_with(s);
+        });
+    }
+
+    fn visit_static_block(&mut self, b: &StaticBlock) {
+        // Its `var`s are its own.
+        self.within(b.body.ctxt, true, |s| b.body.stmts.visit_with(s));
+    }
+
+    fn visit_switch_stmt(&mut self, s: &SwitchStmt) {
+        s.discriminant.visit_with(self);
+        self.within(s.body_ctxt, false, |s2| s.cases.visit_with(s2));
+    }
+
+    fn visit_var_decl(&mut self, v: &VarDecl) {
+        let outer = self.in_var;
+        self.in_var = v.kind == VarDeclKind::Var;
+        v.decls.visit_with(self);
+        self.in_var = outer;
+    }
+
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        self.declare_pat(&d.name, self.in_var);
+        d.visit_children_with(self);
+    }
+
+    fn visit_using_decl(&mut self, u: &UsingDecl) {
+        let outer = self.in_var;
+        self.in_var = false;
+        u.decls.visit_with(self);
+        self.in_var = outer;
+    }
+
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        self.declare(&f.ident, true);
+        f.visit_children_with(self);
+    }
+
+    fn visit_class_decl(&mut self, c: &ClassDecl) {
+        self.declare(&c.ident, false);
+        c.visit_children_with(self);
+    }
+
+    // The name of a function or class expression, and the `let`s of a
+    // `for` head, live in a scope around the rest: a node without a
+    // context of its own.
+    fn visit_fn_expr(&mut self, f: &FnExpr) {
+        self.within(SyntaxContext::empty(), false, |s| {
+            if let Some(ident) = &f.ident {
+                s.declare(ident, false);
+            }
+            f.visit_children_with(s);
+        });
+    }
+
+    fn visit_class_expr(&mut self, c: &ClassExpr) {
+        self.within(SyntaxContext::empty(), false, |s| {
+            if let Some(ident) = &c.ident {
+                s.declare(ident, false);
+            }
+            c.visit_children_with(s);
+        });
+    }
+
+    fn visit_for_stmt(&mut self, f: &ForStmt) {
+        self.within(SyntaxContext::empty(), false, |s| f.visit_children_with(s));
+    }
+
+    fn visit_for_in_stmt(&mut self, f: &ForInStmt) {
+        self.within(SyntaxContext::empty(), false, |s| f.visit_children_with(s));
+    }
+
+    fn visit_for_of_stmt(&mut self, f: &ForOfStmt) {
+        self.within(SyntaxContext::empty(), false, |s| f.visit_children_with(s));
+    }
+}
+
+/// Gives identifiers their new names; a shorthand property or pattern
+/// whose name changes is written out with its key.
+struct Rename<'a> {
+    names: &'a FxHashMap<Id, Atom>,
+    keep: Option<SyntaxContext>,
+    unresolved: SyntaxContext,
+}
+
+impl Rename<'_> {
+    fn new_name(&self, ident: &Ident) -> Option<&Atom> {
+        if ident.ctxt == SyntaxContext::empty()
+            || ident.ctxt == self.unresolved
+            || Some(ident.ctxt) == self.keep
+        {
+            return None;
+        }
+        self.names.get(&(ident.sym.clone(), ident.ctxt))
+    }
+}
+
+impl VisitMut for Rename<'_> {
+    fn visit_mut_ident(&mut self, ident: &mut Ident) {
+        if let Some(name) = self.new_name(ident) {
+            ident.sym = name.clone();
+        }
+    }
+
+    fn visit_mut_labeled_stmt(&mut self, s: &mut LabeledStmt) {
+        s.body.visit_mut_with(self);
+    }
+    fn visit_mut_break_stmt(&mut self, _: &mut BreakStmt) {}
+    fn visit_mut_continue_stmt(&mut self, _: &mut ContinueStmt) {}
+
+    fn visit_mut_prop(&mut self, prop: &mut Prop) {
+        if let Prop::Shorthand(ident) = prop {
+            if let Some(name) = self.new_name(ident) {
+                let key = PropName::Ident(IdentName::new(ident.sym.clone(), ident.span));
+                let mut value = ident.clone();
+                value.sym = name.clone();
+                *prop = Prop::KeyValue(KeyValueProp {
+                    key,
+                    value: Box::new(Expr::Ident(value)),
+                });
+            }
+            return;
+        }
+        prop.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_object_pat_prop(&mut self, prop: &mut ObjectPatProp) {
+        if let ObjectPatProp::Assign(assign) = prop {
+            if self.new_name(&assign.key.id).is_some() {
+                let key = PropName::Ident(IdentName::new(
+                    assign.key.id.sym.clone(),
+                    assign.key.id.span,
+                ));
+                let mut binding = assign.key.clone();
+                binding.visit_mut_with(self);
+                let mut value = Box::new(Pat::Ident(binding));
+                if let Some(mut default) = assign.value.take() {
+                    default.visit_mut_with(self);
+                    value = Box::new(Pat::Assign(AssignPat {
+                        span: assign.span,
+                        left: value,
+                        right: default,
+                    }));
+                }
+                // Written out, and every name in it renamed once.
+                *prop = ObjectPatProp::KeyValue(KeyValuePatProp { key, value });
+                return;
+            }
+        }
+        prop.visit_mut_children_with(self);
+    }
+}
+
+/// The `n`th shortest name: `a`…`z`, `A`…`Z`, `_`, `$`, then two
+/// characters, the later ones digits too.
+fn short_name(mut n: usize) -> String {
+    const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
+    const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789";
+    let mut name = String::with_capacity(4);
+    name.push(FIRST[n % FIRST.len()] as char);
+    n /= FIRST.len();
+    while n > 0 {
+        n -= 1;
+        name.push(REST[n % REST.len()] as char);
+        n /= REST.len();
+    }
+    name
+}
+
+/// Names a binding cannot have (in strict code, the strictest case).
+fn is_reserved_word(name: &str) -> bool {
+    matches!(
+        name,
+        "do" | "if"
+            | "in"
+            | "as"
+            | "of"
+            | "for"
+            | "let"
+            | "new"
+            | "try"
+            | "var"
+            | "case"
+            | "else"
+            | "enum"
+            | "eval"
+            | "null"
+            | "this"
+            | "true"
+            | "void"
+            | "with"
+            | "await"
+            | "break"
+            | "catch"
+            | "class"
+            | "const"
+            | "false"
+            | "super"
+            | "throw"
+            | "while"
+            | "yield"
+            | "delete"
+            | "export"
+            | "import"
+            | "public"
+            | "return"
+            | "static"
+            | "switch"
+            | "typeof"
+            | "default"
+            | "extends"
+            | "finally"
+            | "package"
+            | "private"
+            | "continue"
+            | "debugger"
+            | "function"
+            | "arguments"
+            | "interface"
+            | "protected"
+            | "implements"
+            | "instanceof"
+            | "undefined"
+            | "NaN"
+            | "Infinity"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use swc_common::{sync::Lrc, FileName, Globals, Mark, SourceMap, GLOBALS};
+    use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
+    use swc_ecma_parser::{parse_file_as_program, Syntax};
+    use swc_ecma_transforms_base::resolver;
+    use swc_ecma_visit::VisitMutWith;
+
+    /// `src` as an ES module (or a script), mangled and printed minified.
+    fn mangled(src: &str, module: bool) -> String {
+        GLOBALS.set(&Globals::new(), || {
+            let cm: Lrc<SourceMap> = Default::default();
+            let file = cm.new_source_file(FileName::Anon.into(), src.to_string());
+            let mut program = parse_file_as_program(
+                &file,
+                Syntax::Es(Default::default()),
+                EsVersion::EsNext,
+                None,
+                &mut Vec::new(),
+            )
+            .expect("test source parses");
+            if !module {
+                if let Program::Module(m) = program {
+                    program = Program::Script(Script {
+                        span: m.span,
+                        body: m.body.into_iter().filter_map(|i| i.stmt()).collect(),
+                        shebang: None,
+                    });
+                }
+            } else if let Program::Script(s) = program {
+                program = Program::Module(swc_ecma_ast::Module {
+                    span: s.span,
+                    body: s.body.into_iter().map(ModuleItem::Stmt).collect(),
+                    shebang: None,
+                });
+            }
+            let (unresolved, top_level) = (Mark::new(), Mark::new());
+            program.visit_mut_with(&mut resolver(unresolved, top_level, false));
+            let done = mangle(
+                &mut program,
+                SyntaxContext::empty().apply_mark(top_level),
+                SyntaxContext::empty().apply_mark(unresolved),
+                &[],
+            );
+            if !done {
+                return "(not mangled)".to_string();
+            }
+            let mut out = Vec::new();
+            Emitter {
+                cfg: Config::default().with_minify(true),
+                cm: cm.clone(),
+                comments: None,
+                wr: JsWriter::new(cm, "\n", &mut out, None),
+            }
+            .emit_program(&program)
+            .expect("writing to a Vec cannot fail");
+            String::from_utf8(out).expect("printed code is UTF-8")
+        })
+    }
+
+    #[test]
+    fn locals_get_short_names_top_level_keeps_its_own() {
+        assert_eq!(
+            mangled("function outer(first, second) { let total = first + second; return total * total }", true),
+            "function outer(a,b){let c=a+b;return c*c;}"
+        );
+    }
+
+    #[test]
+    fn inner_names_never_hide_an_outer_one_they_read() {
+        assert_eq!(
+            mangled(
+                "function f(x) { function g(y) { return x + y } function h(z) { return z } return g(x) + h(x) }",
+                true
+            ),
+            "function f(a){function b(b){return a+b;}function c(a){return a;}return b(a)+c(a);}"
+        );
+    }
+
+    #[test]
+    fn globals_and_top_level_names_are_not_taken() {
+        // `a` is read from outside: no local may be called `a`.
+        assert_eq!(
+            mangled(
+                "const b = 1; function f(long) { return a + b + long }",
+                true
+            ),
+            "const b=1;function f(c){return a+b+c;}"
+        );
+    }
+
+    #[test]
+    fn vars_in_sibling_blocks_do_not_merge() {
+        // Both `var`s live in the function: they must keep two names.
+        assert_eq!(
+            mangled(
+                "function f() { { var one = 1; g(one) } { var two; g(two) } }",
+                true
+            ),
+            "function f(){{var a=1;g(a);}{var b;g(b);}}"
+        );
+    }
+
+    #[test]
+    fn shorthand_properties_and_patterns_are_written_out() {
+        assert_eq!(
+            mangled(
+                "function f(value) { const { key, other = 2 } = value; return { key, other } }",
+                true
+            ),
+            "function f(a){const{key:b,other:c=2}=a;return{key:b,other:c};}"
+        );
+        // `x` takes the name `a`, which is not `a`'s any more: each name is
+        // renamed once, the default's too.
+        assert_eq!(
+            mangled("var { x, y = a } = o; var a = 1; f(x, y, a);", false),
+            "var{x:a,y:b=c}=o;var c=1;f(a,b,c);"
+        );
+    }
+
+    #[test]
+    fn catch_parameters_and_for_heads() {
+        assert_eq!(
+            mangled("function f(list) { for (let item of list) g(item); try {} catch (error) { g(error) } }", true),
+            "function f(a){for(let b of a)g(b);try{}catch(a){g(a);}}"
+        );
+    }
+
+    #[test]
+    fn named_function_expressions_keep_their_name_inside() {
+        assert_eq!(
+            mangled(
+                "const f = function again(n) { return n ? again(n - 1) : 0 };",
+                true
+            ),
+            "const f=function a(b){return b?a(b-1):0;};"
+        );
+    }
+
+    #[test]
+    fn a_script_renames_its_top_level() {
+        assert_eq!(
+            mangled(
+                "var counter = 0; function bump() { counter++ } exports.bump = bump;",
+                false
+            ),
+            "var a=0;function b(){a++;}exports.bump=b;"
+        );
+    }
+
+    #[test]
+    fn eval_and_with_stop_renaming() {
+        assert_eq!(
+            mangled("function f(x) { return eval('x') }", true),
+            "(not mangled)"
+        );
+        assert_eq!(
+            mangled("function f(o, x) { with (o) return x }", false),
+            "(not mangled)"
+        );
+    }
+
+    #[test]
+    fn short_names_skip_nothing_and_grow() {
+        assert_eq!(short_name(0), "a");
+        assert_eq!(short_name(53), "$");
+        assert_eq!(short_name(54), "aa");
+        assert_eq!(short_name(55), "ba");
+        assert_eq!(short_name(54 + 54 * 64), "aaa");
+    }
+}
