@@ -426,13 +426,14 @@ pub fn emit(
 /// each module's code starts in `code` (in order), and each module's maps
 /// move down by the lines before it.
 fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output: &Path) -> String {
-    let size = pieces
-        .iter()
-        .flat_map(|&(_, module)| &printed[module].maps)
-        .map(|(_, piece)| piece.size())
-        .sum::<usize>()
-        + 16 * pieces.len();
-    let mut joiner = Joiner::with_capacity(size);
+    let file = output.file_name().map(|n| n.to_string_lossy());
+    let mut joiner = Joiner::new(
+        pieces
+            .iter()
+            .flat_map(|&(_, module)| &printed[module].maps)
+            .map(|(_, piece)| piece),
+        file.as_deref(),
+    );
     let mut line = 0u32;
     let mut scanned = 0usize;
     for &(at, module) in pieces {
@@ -442,8 +443,7 @@ fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output:
             joiner.add(line + offset, piece);
         }
     }
-    let file = output.file_name().map(|n| n.to_string_lossy());
-    joiner.finish(file.as_deref())
+    joiner.finish()
 }
 
 /// Standard base64 with padding, for a `data:` URL.

@@ -80,10 +80,14 @@ fn json(text: &str) -> String {
     while at < bytes.len() {
         if let Some(word) = bytes.get(at..at + 8) {
             let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if !needs_escape(word) {
+            let found = escapes(word);
+            if found == 0 {
                 at += 8;
                 continue;
             }
+            // The lowest flagged byte is the first that needs escaping
+            // (bytes above it may be flagged wrongly).
+            at += (found.trailing_zeros() / 8) as usize;
         }
         let byte = bytes[at];
         let short = match byte {
@@ -116,9 +120,9 @@ fn json(text: &str) -> String {
     out
 }
 
-/// Whether any of the eight bytes of `word` is a control character, `"`
-/// or `\\`.
-fn needs_escape(word: u64) -> bool {
+/// The bytes of `word` that are control characters, `"` or `\\`, as the
+/// high bit of each: the lowest is exact, the ones above it may not be.
+fn escapes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
@@ -126,7 +130,6 @@ fn needs_escape(word: u64) -> bool {
     below_space
         | zero_byte(word ^ (ONES * u64::from(b'"')))
         | zero_byte(word ^ (ONES * u64::from(b'\\')))
-        != 0
 }
 
 impl Sources {
@@ -316,101 +319,56 @@ fn vlq(out: &mut String, value: i64) {
     }
 }
 
-/// The chunk's map, joined from its pieces in line order.
-#[derive(Default)]
+/// The chunk's map, joined from its pieces in line order. Its JSON is
+/// written as it goes: the sources first, then the mappings, straight into
+/// the one buffer the map is written from.
 pub struct Joiner {
-    /// Every piece's sources once, in the order they are numbered.
-    sources: Vec<Arc<Sources>>,
     /// Where each module's sources start in the chunk's, by their address.
     placed: FxHashMap<usize, u32>,
-    source_count: u32,
-    mappings: String,
-    /// The line `mappings` has reached, and whether it has a segment yet.
+    json: String,
+    /// The line the mappings have reached, and whether it has a segment.
     line: u32,
     line_has_segment: bool,
     /// The last segment written, with sources numbered for the chunk.
     last: Segment,
 }
 
-impl MapPiece {
-    /// The bytes of its mappings.
-    pub fn size(&self) -> usize {
-        self.mappings.len()
-    }
-}
-
 impl Joiner {
-    /// A joiner whose mappings will take about `size` bytes.
-    pub fn with_capacity(size: usize) -> Joiner {
-        Joiner {
-            mappings: String::with_capacity(size),
-            ..Joiner::default()
-        }
-    }
-
-    /// Adds `piece`, whose code starts on line `line` of the chunk.
-    pub fn add(&mut self, line: u32, piece: &MapPiece) {
-        let Some((first, start, end)) = piece.first else {
-            return;
-        };
-        let key = Arc::as_ptr(&piece.sources) as usize;
-        let base = *self.placed.entry(key).or_insert_with(|| {
-            let base = self.source_count;
-            self.source_count += piece.sources.names.len() as u32;
-            self.sources.push(piece.sources.clone());
-            base
-        });
-        debug_assert!(line >= self.line, "pieces are added in line order");
-        for _ in self.line..line {
-            self.mappings.push(';');
-            self.line_has_segment = false;
-        }
-        self.line = line;
-        let before_first = &piece.mappings[..start];
-        self.mappings.push_str(before_first);
-        if !before_first.is_empty() {
-            self.line += before_first.len() as u32;
-            self.line_has_segment = false;
-        }
-        let previous = if self.line_has_segment {
-            self.mappings.push(',');
-            self.last
-        } else {
-            Segment {
-                generated_column: 0,
-                ..self.last
+    /// A joiner for the map of the chunk file named `file`, whose pieces
+    /// will be `pieces`, in order.
+    pub fn new<'a>(
+        pieces: impl Iterator<Item = &'a MapPiece> + Clone,
+        file: Option<&str>,
+    ) -> Joiner {
+        // Each module's sources once, numbered in the order their first
+        // piece with a segment comes.
+        let mut placed = FxHashMap::default();
+        let mut sources: Vec<&Sources> = Vec::new();
+        let mut source_count = 0u32;
+        let mut mappings_size = 0usize;
+        for piece in pieces {
+            mappings_size += piece.mappings.len() + 16;
+            if piece.first.is_none() {
+                continue;
             }
-        };
-        let first = Segment {
-            source: first.source + base,
-            ..first
-        };
-        write_segment(&mut self.mappings, previous, first);
-        self.mappings.push_str(&piece.mappings[end..]);
-        self.line = line + piece.lines;
-        self.line_has_segment = true;
-        self.last = Segment {
-            source: piece.last.source + base,
-            ..piece.last
-        };
-    }
-
-    /// The map as JSON, for the chunk file named `file`.
-    pub fn finish(self, file: Option<&str>) -> String {
-        let names = || self.sources.iter().flat_map(|s| s.names.iter());
-        let contents = || {
-            self.sources
-                .iter()
-                .flat_map(|s| s.contents.iter().flatten())
-        };
+            let key = Arc::as_ptr(&piece.sources) as usize;
+            placed.entry(key).or_insert_with(|| {
+                let base = source_count;
+                source_count += piece.sources.names.len() as u32;
+                sources.push(&piece.sources);
+                base
+            });
+        }
+        let names = || sources.iter().flat_map(|s| s.names.iter());
+        let contents = || sources.iter().flat_map(|s| s.contents.iter().flatten());
         // Every module's sources are made with the build's one setting:
         // all have contents, or none has.
-        let with_contents = self.sources.iter().any(|s| s.contents.is_some());
+        let with_contents = sources.iter().any(|s| s.contents.is_some());
         let size = names()
             .chain(contents())
             .map(|t| t.len() + 1)
             .sum::<usize>()
-            + self.mappings.len()
+            + mappings_size
             + 100;
         let mut json = String::with_capacity(size);
         json.push_str("{\"version\":3");
@@ -439,9 +397,60 @@ impl Joiner {
             );
         }
         json.push_str(",\"names\":[],\"mappings\":\"");
-        json.push_str(&self.mappings);
-        json.push_str("\"}");
-        json
+        Joiner {
+            placed,
+            json,
+            line: 0,
+            line_has_segment: false,
+            last: Segment::default(),
+        }
+    }
+
+    /// Adds `piece`, whose code starts on line `line` of the chunk.
+    pub fn add(&mut self, line: u32, piece: &MapPiece) {
+        let Some((first, start, end)) = piece.first else {
+            return;
+        };
+        let base = self.placed[&(Arc::as_ptr(&piece.sources) as usize)];
+        debug_assert!(line >= self.line, "pieces are added in line order");
+        for _ in self.line..line {
+            self.json.push(';');
+            self.line_has_segment = false;
+        }
+        self.line = line;
+        let before_first = &piece.mappings[..start];
+        self.json.push_str(before_first);
+        if !before_first.is_empty() {
+            self.line += before_first.len() as u32;
+            self.line_has_segment = false;
+        }
+        let previous = if self.line_has_segment {
+            self.json.push(',');
+            self.last
+        } else {
+            Segment {
+                generated_column: 0,
+                ..self.last
+            }
+        };
+        let first = Segment {
+            source: first.source + base,
+            ..first
+        };
+        write_segment(&mut self.json, previous, first);
+        self.json.push_str(&piece.mappings[end..]);
+        self.line = line + piece.lines;
+        self.line_has_segment = true;
+        self.last = Segment {
+            source: piece.last.source + base,
+            ..piece.last
+        };
+    }
+
+    /// The map as JSON.
+    pub fn finish(mut self) -> String {
+        self.json.push_str("\"}");
+        self.json
     }
 }
 
@@ -461,6 +470,23 @@ mod tests {
             "a\"b\\c\td\u{1}e\u{1f}".repeat(5),
         ];
         for text in texts {
+            let expected = serde_json::to_string(&text).unwrap();
+            assert_eq!(json(&text), expected, "{text:?}");
+        }
+        // Escapes at every place in a word, next to each other and apart.
+        let alphabet = [
+            'a', ' ', '\t', '\n', '"', '\\', '\u{1}', '\u{7f}', 'é', '\u{2028}',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for length in 0..200 {
+            let text: String = (0..length)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
             let expected = serde_json::to_string(&text).unwrap();
             assert_eq!(json(&text), expected, "{text:?}");
         }
