@@ -75,6 +75,7 @@ fixture_tests! {
     json_import_with_attribute,
     live_bindings_export_let_aliases,
     minify_local_names_keep_meaning,
+    minify_local_names_sloppy,
     minify_syntax_keeps_meaning,
     module_boundaries_asi_hashbang,
     module_this_undefined_strict,

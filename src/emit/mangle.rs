@@ -40,11 +40,17 @@ pub fn mangle(
     reserved: &[Atom],
 ) -> bool {
     let mut scopes = Scopes::new(program.is_module().then_some(top_level), unresolved);
+    if let Program::Script(script) = program {
+        scopes.script_top_level = Some(top_level);
+        scopes.sloppy = !script.body.first().is_some_and(|s| s.is_use_strict());
+    }
     program.visit_with(&mut scopes);
     if scopes.dynamic {
         return false;
     }
-    scopes.reserved.extend(reserved.iter().cloned());
+    for name in reserved {
+        scopes.reserve(name);
+    }
     let names = scopes.names();
     if names.is_empty() {
         return true;
@@ -65,6 +71,8 @@ struct Node {
     ctxt: SyntaxContext,
     /// A function, arrow or constructor (or the program): where `var`s live.
     function: bool,
+    /// The cases of a `switch`.
+    switch: bool,
 }
 
 /// What is known of one identifier (a name and context).
@@ -84,8 +92,19 @@ struct Scopes {
     bindings: Vec<Binding>,
     /// Where bindings occur: (binding, node), without repeats in a row.
     occurrences: Vec<(u32, u32)>,
-    /// Names the module reads from outside its local scopes.
-    reserved: FxHashSet<Atom>,
+    /// Names the module reads from outside its local scopes (and names
+    /// no binding may take), each with a number.
+    reserved: FxHashMap<Atom, u32>,
+    /// Where those names occur: (number, node), without repeats in a row.
+    reserved_at: Vec<(u32, u32)>,
+    reserved_last: Vec<u32>,
+    /// Names declared by a `case` of a `switch` directly, and by a function
+    /// declared in a block of sloppy code: see [`Scopes::names`].
+    unsure: FxHashSet<Atom>,
+    /// The context of a CommonJS module's top-level bindings.
+    script_top_level: Option<SyntaxContext>,
+    /// Code that is not strict (a CommonJS module without "use strict").
+    sloppy: bool,
     /// The context whose identifiers keep their names besides globals': the
     /// top level of an ES module.
     keep: Option<SyntaxContext>,
@@ -104,12 +123,18 @@ impl Scopes {
                 depth: 0,
                 ctxt: SyntaxContext::empty(),
                 function: true,
+                switch: false,
             }],
             path: vec![0],
             index: FxHashMap::default(),
             bindings: Vec::new(),
             occurrences: Vec::new(),
-            reserved: FxHashSet::default(),
+            reserved: FxHashMap::default(),
+            reserved_at: Vec::new(),
+            reserved_last: Vec::new(),
+            unsure: FxHashSet::default(),
+            script_top_level: None,
+            sloppy: false,
             keep,
             unresolved,
             in_var: false,
@@ -128,6 +153,7 @@ impl Scopes {
             depth: self.nodes[parent as usize].depth + 1,
             ctxt,
             function,
+            switch: false,
         });
         self.path.push(self.nodes.len() as u32 - 1);
     }
@@ -142,9 +168,38 @@ impl Scopes {
         self.leave();
     }
 
-    /// Whether identifiers of `ctxt` keep their names.
-    fn kept(&self, ctxt: SyntaxContext) -> bool {
-        ctxt == SyntaxContext::empty() || ctxt == self.unresolved || Some(ctxt) == self.keep
+    /// Whether `ident` keeps its name: a global, a top-level name of an ES
+    /// module, `arguments` (which a sloppy `var arguments` redeclares), and
+    /// the names a CommonJS module's function gives it, which its own
+    /// `var exports` redeclares.
+    fn kept(&self, ident: &Ident) -> bool {
+        let ctxt = ident.ctxt;
+        ctxt == SyntaxContext::empty()
+            || ctxt == self.unresolved
+            || Some(ctxt) == self.keep
+            || ident.sym == "arguments"
+            || (Some(ctxt) == self.script_top_level
+                && (ident.sym == "exports" || ident.sym == "module"))
+    }
+
+    /// Numbers `name` as one no binding may take.
+    fn reserve(&mut self, name: &Atom) -> u32 {
+        if let Some(&number) = self.reserved.get(name) {
+            return number;
+        }
+        let number = self.reserved.len() as u32;
+        self.reserved.insert(name.clone(), number);
+        self.reserved_last.push(u32::MAX);
+        number
+    }
+
+    /// Whether `node` is `ancestor` or inside it.
+    fn is_within(&self, mut node: u32, ancestor: u32) -> bool {
+        let depth = self.nodes[ancestor as usize].depth;
+        while self.nodes[node as usize].depth > depth {
+            node = self.nodes[node as usize].parent;
+        }
+        node == ancestor
     }
 
     fn lowest_common(&self, mut a: u32, mut b: u32) -> u32 {
@@ -162,9 +217,11 @@ impl Scopes {
 
     /// Records an occurrence of `ident` in `node`.
     fn occurs(&mut self, ident: &Ident, node: u32) -> Option<u32> {
-        if self.kept(ident.ctxt) {
-            if !self.reserved.contains(&ident.sym) {
-                self.reserved.insert(ident.sym.clone());
+        if self.kept(ident) {
+            let number = self.reserve(&ident.sym);
+            if self.reserved_last[number as usize] != node {
+                self.reserved_last[number as usize] = node;
+                self.reserved_at.push((number, node));
             }
             return None;
         }
@@ -209,6 +266,9 @@ impl Scopes {
                 self.current()
             }
         });
+        if self.nodes[self.current() as usize].switch {
+            self.unsure.insert(ident.sym.clone());
+        }
         if let Some(at) = self.occurs(ident, node) {
             self.bindings[at as usize].declared = true;
         }
@@ -237,6 +297,48 @@ impl Scopes {
         }
     }
 
+    /// Leaves the names of bindings as they are where the resolver's contexts
+    /// may not say what a name means at run time, so that it means the same:
+    /// - a binding whose scope holds a use of its name that the resolver
+    ///   took for another binding's or a global (it resolves the cases of a
+    ///   `switch` one by one, so `case 0: f(); case 1: function f() {}`
+    ///   reads `f` as a global);
+    /// - every binding of a name declared directly in a `case`, since a use
+    ///   in an earlier case may have been taken for an outer binding;
+    /// - in sloppy code, every binding of the name of a function declared
+    ///   in a block, which also assigns a `var` of that name around it.
+    fn keep_unsure_names(&mut self) {
+        if self.bindings.is_empty() {
+            return;
+        }
+        let mut kept: Vec<u32> = Vec::new();
+        let mut colliding: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (id, &at) in &self.index {
+            if !self.bindings[at as usize].declared {
+                continue;
+            }
+            if self.unsure.contains(&id.0) {
+                kept.push(at);
+            } else if let Some(&number) = self.reserved.get(&id.0) {
+                colliding.entry(number).or_default().push(at);
+            }
+        }
+        if !colliding.is_empty() {
+            for &(number, node) in &self.reserved_at {
+                if let Some(bindings) = colliding.get(&number) {
+                    for &at in bindings {
+                        if self.is_within(node, self.bindings[at as usize].node) {
+                            kept.push(at);
+                        }
+                    }
+                }
+            }
+        }
+        for at in kept {
+            self.bindings[at as usize].declared = false;
+        }
+    }
+
     /// The new name of each declared local binding, by its identifier.
     ///
     /// Scopes are named from the outside in. A binding takes the first name
@@ -246,12 +348,17 @@ impl Scopes {
     /// around it, and an inner binding may take the name of an outer one that
     /// it does not hide from any of that one's uses.
     fn names(&mut self) -> FxHashMap<Id, Atom> {
+        self.keep_unsure_names();
         // Undeclared identifiers of local contexts (made by a transform, or
         // read from a scope this walk does not see) keep their names.
-        for (id, &at) in &self.index {
-            if !self.bindings[at as usize].declared {
-                self.reserved.insert(id.0.clone());
-            }
+        let undeclared: Vec<Atom> = self
+            .index
+            .iter()
+            .filter(|(_, &at)| !self.bindings[at as usize].declared)
+            .map(|(id, _)| id.0.clone())
+            .collect();
+        for name in &undeclared {
+            self.reserve(name);
         }
         // Each node's bindings, in order of first occurrence.
         let mut per_node: Vec<Vec<u32>> = vec![Vec::new(); self.nodes.len()];
@@ -304,7 +411,7 @@ impl Scopes {
                         continue;
                     }
                     let candidate = Atom::from(candidate);
-                    if !self.reserved.contains(&candidate) {
+                    if !self.reserved.contains_key(&candidate) {
                         allowed.push(candidate);
                     }
                 }
@@ -399,7 +506,11 @@ impl Visit for Scopes {
 
     fn visit_switch_stmt(&mut self, s: &SwitchStmt) {
         s.discriminant.visit_with(self);
-        self.within(s.body_ctxt, false, |s2| s.cases.visit_with(s2));
+        self.enter(s.body_ctxt, false);
+        let node = self.current() as usize;
+        self.nodes[node].switch = true;
+        s.cases.visit_with(self);
+        self.leave();
     }
 
     fn visit_var_decl(&mut self, v: &VarDecl) {
@@ -422,6 +533,9 @@ impl Visit for Scopes {
     }
 
     fn visit_fn_decl(&mut self, f: &FnDecl) {
+        if self.sloppy && !self.nodes[self.current() as usize].function {
+            self.unsure.insert(f.ident.sym.clone());
+        }
         self.declare(&f.ident, true);
         f.visit_children_with(self);
     }
@@ -501,7 +615,20 @@ impl VisitMut for Rename<'_> {
     fn visit_mut_prop(&mut self, prop: &mut Prop) {
         if let Prop::Shorthand(ident) = prop {
             if let Some(name) = self.new_name(ident) {
-                let key = PropName::Ident(IdentName::new(ident.sym.clone(), ident.span));
+                // `__proto__: x` would set the prototype; `__proto__` as a
+                // shorthand makes a property.
+                let key = if ident.sym == "__proto__" {
+                    PropName::Computed(ComputedPropName {
+                        span: ident.span,
+                        expr: Box::new(Expr::Lit(Lit::Str(Str {
+                            span: ident.span,
+                            value: "__proto__".into(),
+                            raw: None,
+                        }))),
+                    })
+                } else {
+                    PropName::Ident(IdentName::new(ident.sym.clone(), ident.span))
+                };
                 let mut value = ident.clone();
                 value.sym = name.clone();
                 *prop = Prop::KeyValue(KeyValueProp {
@@ -764,6 +891,46 @@ mod tests {
                 false
             ),
             "var a=0;function b(){a++;}exports.bump=b;"
+        );
+    }
+
+    #[test]
+    fn a_name_the_resolver_may_have_misread_is_kept() {
+        // The resolver reads `helper` in the first case as a global.
+        assert_eq!(
+            mangled(
+                "function pick(x) { switch (x) { case 0: return helper(); case 1: function helper() { return 1 } } }",
+                true
+            ),
+            "function pick(a){switch(a){case 0:return helper();case 1:function helper(){return 1;}}}"
+        );
+        // In sloppy code a function declared in a block also assigns a
+        // `var` of its name, whatever the `let` around it is called.
+        assert_eq!(
+            mangled(
+                "function t(long) { let g = 0; { function g() {} } return [g, long] }",
+                false
+            ),
+            "function a(a){let g=0;{function g(){}}return[g,a];}"
+        );
+    }
+
+    #[test]
+    fn names_that_redeclare_what_the_function_gives_are_kept() {
+        assert_eq!(
+            mangled("var exports; var module = module; function f() { var arguments; return arguments.length } exports.f = f;", false),
+            "var exports;var module=module;function a(){var arguments;return arguments.length;}exports.f=a;"
+        );
+    }
+
+    #[test]
+    fn a_shorthand_proto_stays_a_property() {
+        assert_eq!(
+            mangled(
+                "function make() { const __proto__ = {}; return { __proto__ } }",
+                true
+            ),
+            "function make(){const a={};return{[\"__proto__\"]:a};}"
         );
     }
 
