@@ -139,6 +139,12 @@ pub fn emit(
     let (printed, printing_busy) =
         print_modules(graph, asts, link, options, &shared, globals, output);
     let printing_wall = printing.elapsed();
+    // The map's memory is mapped while the code is put together.
+    let map_buffer = (options.source_maps != SourceMaps::None).then(|| {
+        let size =
+            sourcemap::joined_size(printed.iter().flat_map(|p| p.maps.iter().map(|(_, m)| m)));
+        std::thread::spawn(move || sourcemap::mapped_buffer(size))
+    });
     let entry = graph.entries[0];
     let entry_is_commonjs = graph.module(entry).kind == ModuleKind::CommonJs;
 
@@ -370,8 +376,10 @@ pub fn emit(
         out.push_str(footer);
         out.push('\n');
     }
-    let map = (options.source_maps != SourceMaps::None)
-        .then(|| join_maps(&out, &placed, &printed, output));
+    let map = map_buffer.map(|buffer| {
+        let buffer = buffer.join().unwrap_or_default();
+        join_maps(&out, &placed, &printed, output, buffer)
+    });
     if let Some(map) = &map {
         let file = output
             .file_name()
@@ -425,7 +433,13 @@ pub fn emit(
 /// Joins the modules' source maps into the chunk's: `pieces` are where
 /// each module's code starts in `code` (in order), and each module's maps
 /// move down by the lines before it.
-fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output: &Path) -> String {
+fn join_maps(
+    code: &str,
+    pieces: &[(usize, usize)],
+    printed: &[Printed],
+    output: &Path,
+    buffer: String,
+) -> String {
     let file = output.file_name().map(|n| n.to_string_lossy());
     let mut joiner = Joiner::new(
         pieces
@@ -433,6 +447,7 @@ fn join_maps(code: &str, pieces: &[(usize, usize)], printed: &[Printed], output:
             .flat_map(|&(_, module)| &printed[module].maps)
             .map(|(_, piece)| piece),
         file.as_deref(),
+        buffer,
     );
     let mut line = 0u32;
     let mut scanned = 0usize;
