@@ -68,69 +68,74 @@ impl Lines {
 /// `text` as a JSON string, as `serde_json` writes it: `"` and `\\`
 /// escaped, control characters as `\n`-style escapes where JSON has one
 /// and `\u00xx` otherwise, everything else as it is. Sources are most of a
-/// source map, and almost none of their bytes need escaping: eight bytes
-/// at a time are checked for one that does, and runs are copied whole.
+/// source map: eight bytes at a time are checked for the ones that need
+/// escaping, each found from a mask of them, and the runs between are
+/// copied whole.
 fn json(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = text.as_bytes();
     // In three.js, indented with tabs, one byte in twelve needs escaping.
-    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8 + 2);
-    out.push('"');
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 8 + 2);
+    out.push(b'"');
     let mut run = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        if let Some(word) = bytes.get(at..at + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            let found = escapes(word);
-            if found == 0 {
-                at += 8;
-                continue;
-            }
-            // The lowest flagged byte is the first that needs escaping
-            // (bytes above it may be flagged wrongly).
-            at += (found.trailing_zeros() / 8) as usize;
+    while at + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let mut found = escapes(word);
+        while found != 0 {
+            let position = at + (found.trailing_zeros() / 8) as usize;
+            out.extend_from_slice(&bytes[run..position]);
+            escape(&mut out, bytes[position]);
+            run = position + 1;
+            found &= found - 1;
         }
-        let byte = bytes[at];
-        let short = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => {
-                at += 1;
-                continue;
-            }
-        };
-        out.push_str(&text[run..at]);
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 15)] as char);
-        } else {
-            out.push_str(short);
-        }
-        at += 1;
-        run = at;
+        at += 8;
     }
-    out.push_str(&text[run..]);
-    out.push('"');
-    out
+    for (position, &byte) in bytes.iter().enumerate().skip(at) {
+        if byte < 0x20 || byte == b'"' || byte == b'\\' {
+            out.extend_from_slice(&bytes[run..position]);
+            escape(&mut out, byte);
+            run = position + 1;
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+    String::from_utf8(out).expect("escaping keeps UTF-8 whole")
 }
 
-/// The bytes of `word` that are control characters, `"` or `\\`, as the
-/// high bit of each: the lowest is exact, the ones above it may not be.
+/// Writes the escape of `byte`, a control character, `"` or `\\`.
+fn escape(out: &mut Vec<u8>, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match byte {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 15)],
+        ]),
+    }
+}
+
+/// The bytes of `word` that are control characters, `"` or `\\`: the
+/// high bit of each, exactly.
 fn escapes(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    below_space
-        | zero_byte(word ^ (ONES * u64::from(b'"')))
-        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `v` that is zero, without a carry from
+    // one byte into the next.
+    let zero = |v: u64| !(((v & LOW7).wrapping_add(LOW7)) | v) & HIGHS;
+    zero(word & (ONES * 0xe0))
+        | zero(word ^ (ONES * u64::from(b'"')))
+        | zero(word ^ (ONES * u64::from(b'\\')))
 }
 
 impl Sources {
