@@ -158,15 +158,15 @@ pub fn emit(
         .collect();
     // A CommonJS entry's exports are its `module.exports`.
     let entry_members = if entry_is_commonjs {
-        Vec::new()
+        std::borrow::Cow::Borrowed(&[][..])
     } else {
-        link.tables.namespace_members(graph, entry)
+        link.namespace_members(graph, entry)
     };
     if format == Format::Iife && options.global_name.is_some() && !entry_is_commonjs {
         namespaces.insert(entry);
     }
     if format == Format::Esm {
-        for (_, r) in &entry_members {
+        for (_, r) in entry_members.iter() {
             if let Ref::Namespace(t) = r {
                 namespaces.insert(*t);
             }
@@ -268,7 +268,7 @@ pub fn emit(
     }
     if format == Format::Cjs && !entry_members.is_empty() {
         let _ = writeln!(out, "__export(module.exports, {{");
-        for (name, r) in &entry_members {
+        for (name, r) in entry_members.iter() {
             let _ = writeln!(
                 out,
                 "  {}: () => {},",
@@ -965,7 +965,7 @@ fn namespace_declarations(
         text
     };
     for &module in &required {
-        let members = link.tables.namespace_members(graph, module);
+        let members = link.namespace_members(graph, module);
         pending.extend(namespaces_among(&members));
         let binding = &link.names.required_namespaces[module.index()];
         decls.push((module, 1, object(binding, &members, Some("__esModule"))));
@@ -983,7 +983,7 @@ fn namespace_declarations(
             modules
                 .iter()
                 .map(|&module| {
-                    let members = link.tables.namespace_members(graph, module);
+                    let members = link.namespace_members(graph, module);
                     let inner = namespaces_among(&members).collect();
                     let binding = &link.names.namespaces[module.index()];
                     (module, inner, object(binding, &members, None))

@@ -9,6 +9,7 @@ mod shake;
 
 use rustc_hash::FxHashMap;
 
+use swc_atoms::Atom;
 use swc_ecma_ast::Id;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -38,6 +39,21 @@ pub struct Link {
     pub async_eval: Vec<bool>,
     /// What tree shaking keeps.
     pub live: Liveness,
+}
+
+impl Link {
+    /// The members of `module`'s namespace object, sorted: as tree shaking
+    /// resolved them, or resolved now.
+    pub fn namespace_members(
+        &self,
+        graph: &ModuleGraph,
+        module: ModuleId,
+    ) -> std::borrow::Cow<'_, [(Atom, Ref)]> {
+        match self.live.namespace_members.get(module.index()) {
+            Some(Some(members)) => std::borrow::Cow::Borrowed(members),
+            _ => std::borrow::Cow::Owned(self.tables.namespace_members(graph, module)),
+        }
+    }
 }
 
 pub fn link(graph: &ModuleGraph, options: &BuildOptions) -> Result<Link, Diagnostics> {

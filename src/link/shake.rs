@@ -12,6 +12,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use swc_atoms::Atom;
 use swc_ecma_ast::Id;
 
 use crate::graph::{Effects, ImportKind, ModuleGraph, ModuleId, ModuleKind, Resolution};
@@ -24,6 +25,11 @@ pub struct Liveness {
     pub modules: Vec<bool>,
     /// Per module, per top-level statement: whether it is kept.
     pub parts: Vec<Vec<bool>>,
+    /// Per module: the members of its namespace object, for the modules
+    /// whose every export tree shaking found used (and the entry's when
+    /// its exports are the chunk's), resolved once for both tree shaking
+    /// and the emit stage.
+    pub namespace_members: Vec<Option<Vec<(Atom, Ref)>>>,
 }
 
 impl Liveness {
@@ -36,6 +42,7 @@ impl Liveness {
                 .iter()
                 .map(|m| vec![true; m.ast.body.len()])
                 .collect(),
+            namespace_members: Vec::new(),
         }
     }
 
@@ -118,6 +125,7 @@ pub fn shake(
                 .iter()
                 .map(|m| vec![false; m.parts.len()])
                 .collect(),
+            namespace_members: vec![None; graph.modules.len()],
         },
         namespaces: vec![false; graph.modules.len()],
         queue: Vec::new(),
@@ -127,9 +135,11 @@ pub fn shake(
         if namespace_used {
             shaker.use_namespace(entry);
         } else if exports_used {
-            for (_, r) in tables.namespace_members(graph, entry) {
-                shaker.use_ref(&r);
+            let members = tables.namespace_members(graph, entry);
+            for (_, r) in &members {
+                shaker.use_ref(r);
             }
+            shaker.live.namespace_members[entry.index()] = Some(members);
         }
         shaker.drain();
     }
@@ -278,9 +288,11 @@ impl Shaker<'_> {
             return;
         }
         self.namespaces[m.index()] = true;
-        for (_, r) in self.tables.namespace_members(self.graph, m) {
-            self.use_ref(&r);
+        let members = self.tables.namespace_members(self.graph, m);
+        for (_, r) in &members {
+            self.use_ref(r);
         }
+        self.live.namespace_members[m.index()] = Some(members);
     }
 }
 
