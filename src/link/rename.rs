@@ -59,15 +59,19 @@ pub struct Names {
     pub externals: Vec<(Atom, Atom)>,
     /// Every name given out or reserved, for [`Names::unused`].
     taken: FxHashSet<Atom>,
+    /// The names no top-level binding may take, for [`Names::shorten`]:
+    /// made with the first names, on the naming thread, so that the serial
+    /// part of linking does not gather them again.
+    reserved: FxHashSet<Atom>,
 }
 
 impl Names {
     /// `wrapped[m]`: module `m` does not run inline and needs a binding in
     /// `inits`.
     pub fn assign(graph: &ModuleGraph, wrapped: &[bool]) -> Names {
-        let taken = reserved_names(graph);
+        let reserved = reserved_names(graph);
         let mut fresh = Fresh {
-            taken,
+            taken: reserved.clone(),
             suffixes: FxHashMap::default(),
         };
 
@@ -139,6 +143,7 @@ impl Names {
             required_namespaces,
             externals,
             taken: fresh.taken,
+            reserved,
         }
     }
 
@@ -153,21 +158,23 @@ impl Names {
         keep_names: bool,
     ) {
         // Each name of the chunk, with how often the output writes it.
-        enum Slot {
-            Symbol(Id),
+        enum Slot<'g> {
+            Symbol(&'g Id),
             Namespace(usize),
             Init(usize),
             Required(usize),
             External(usize),
         }
-        let mut counts: FxHashMap<Id, u32> = FxHashMap::default();
+        // Keyed by the ids the graph and the import table hold: counting
+        // copies no name.
+        let mut counts: FxHashMap<&Id, u32> = FxHashMap::default();
         let mut namespace_counts = vec![0u32; graph.modules.len()];
         let mut init_counts = vec![0u32; graph.modules.len()];
         let mut external_counts = vec![0u32; self.externals.len()];
         for m in &graph.modules {
             for (id, n) in &m.use_counts {
                 match import_refs.get(id) {
-                    Some(Ref::Symbol(target)) => *counts.entry(target.clone()).or_default() += n,
+                    Some(Ref::Symbol(target)) => *counts.entry(target).or_default() += n,
                     Some(Ref::Namespace(t)) => namespace_counts[t.index()] += n,
                     Some(Ref::CommonJs { module, .. }) => init_counts[module.index()] += n,
                     Some(Ref::External { specifier, .. }) => {
@@ -175,7 +182,7 @@ impl Names {
                             external_counts[i] += n;
                         }
                     }
-                    None => *counts.entry(id.clone()).or_default() += n,
+                    None => *counts.entry(id).or_default() += n,
                 }
             }
             for r in &m.records {
@@ -197,11 +204,11 @@ impl Names {
                 .collect();
             for id in &m.symbols {
                 if !live.module(m.id) || !(kept.contains(id) || m.parts.is_empty()) {
-                    dead.push((0, Slot::Symbol(id.clone())));
+                    dead.push((0, Slot::Symbol(id)));
                     continue;
                 }
                 let n = counts.get(id).copied().unwrap_or(0);
-                slots.push((n, Slot::Symbol(id.clone())));
+                slots.push((n, Slot::Symbol(id)));
             }
             let i = m.id.index();
             slots.push((namespace_counts[i] + 1, Slot::Namespace(i)));
@@ -219,7 +226,7 @@ impl Names {
         slots.sort_by_key(|slot| std::cmp::Reverse(slot.0));
         slots.extend(dead);
 
-        let mut taken = reserved_names(graph);
+        let mut taken = std::mem::take(&mut self.reserved);
         // Names that stay as they are.
         if keep_names {
             let named: FxHashSet<&Id> = graph
@@ -228,8 +235,8 @@ impl Names {
                 .flat_map(|m| &m.named_bindings)
                 .collect();
             slots.retain(|(_, slot)| match slot {
-                Slot::Symbol(id) if named.contains(id) => {
-                    taken.insert(self.symbols[id].clone());
+                Slot::Symbol(id) if named.contains(*id) => {
+                    taken.insert(self.symbols[*id].clone());
                     false
                 }
                 _ => true,
@@ -247,7 +254,10 @@ impl Names {
             let name = short();
             match slot {
                 Slot::Symbol(id) => {
-                    self.symbols.insert(id, name);
+                    *self
+                        .symbols
+                        .get_mut(id)
+                        .expect("every top-level binding was named") = name;
                 }
                 Slot::Namespace(i) => self.namespaces[i] = name,
                 Slot::Init(i) => self.inits[i] = Some(name),
