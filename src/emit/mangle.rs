@@ -27,6 +27,8 @@ use swc_common::SyntaxContext;
 use swc_ecma_ast::*;
 use swc_ecma_visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
+use crate::link::{is_reserved_word, short_name};
+
 /// Renames the local bindings of `program`. `top_level` and `unresolved`
 /// are the contexts of the module's top-level bindings and of its globals;
 /// in a module (not a CommonJS function body) top-level bindings belong to
@@ -668,140 +670,17 @@ impl VisitMut for Rename<'_> {
     }
 }
 
-/// The `n`th shortest name: `a`…`z`, `A`…`Z`, `_`, `$`, then two
-/// characters, the later ones digits too.
-fn short_name(mut n: usize) -> String {
-    const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
-    const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789";
-    let mut name = String::with_capacity(4);
-    name.push(FIRST[n % FIRST.len()] as char);
-    n /= FIRST.len();
-    while n > 0 {
-        n -= 1;
-        name.push(REST[n % REST.len()] as char);
-        n /= REST.len();
-    }
-    name
-}
-
-/// Names a binding cannot have (in strict code, the strictest case).
-fn is_reserved_word(name: &str) -> bool {
-    matches!(
-        name,
-        "do" | "if"
-            | "in"
-            | "as"
-            | "of"
-            | "for"
-            | "let"
-            | "new"
-            | "try"
-            | "var"
-            | "case"
-            | "else"
-            | "enum"
-            | "eval"
-            | "null"
-            | "this"
-            | "true"
-            | "void"
-            | "with"
-            | "await"
-            | "break"
-            | "catch"
-            | "class"
-            | "const"
-            | "false"
-            | "super"
-            | "throw"
-            | "while"
-            | "yield"
-            | "delete"
-            | "export"
-            | "import"
-            | "public"
-            | "return"
-            | "static"
-            | "switch"
-            | "typeof"
-            | "default"
-            | "extends"
-            | "finally"
-            | "package"
-            | "private"
-            | "continue"
-            | "debugger"
-            | "function"
-            | "arguments"
-            | "interface"
-            | "protected"
-            | "implements"
-            | "instanceof"
-            | "undefined"
-            | "NaN"
-            | "Infinity"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use swc_common::{sync::Lrc, FileName, Globals, Mark, SourceMap, GLOBALS};
-    use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
-    use swc_ecma_parser::{parse_file_as_program, Syntax};
-    use swc_ecma_transforms_base::resolver;
-    use swc_ecma_visit::VisitMutWith;
+    use crate::emit::testing::printed;
 
     /// `src` as an ES module (or a script), mangled and printed minified.
     fn mangled(src: &str, module: bool) -> String {
-        GLOBALS.set(&Globals::new(), || {
-            let cm: Lrc<SourceMap> = Default::default();
-            let file = cm.new_source_file(FileName::Anon.into(), src.to_string());
-            let mut program = parse_file_as_program(
-                &file,
-                Syntax::Es(Default::default()),
-                EsVersion::EsNext,
-                None,
-                &mut Vec::new(),
-            )
-            .expect("test source parses");
-            if !module {
-                if let Program::Module(m) = program {
-                    program = Program::Script(Script {
-                        span: m.span,
-                        body: m.body.into_iter().filter_map(|i| i.stmt()).collect(),
-                        shebang: None,
-                    });
-                }
-            } else if let Program::Script(s) = program {
-                program = Program::Module(swc_ecma_ast::Module {
-                    span: s.span,
-                    body: s.body.into_iter().map(ModuleItem::Stmt).collect(),
-                    shebang: None,
-                });
-            }
-            let (unresolved, top_level) = (Mark::new(), Mark::new());
-            program.visit_mut_with(&mut resolver(unresolved, top_level, false));
-            let done = mangle(
-                &mut program,
-                SyntaxContext::empty().apply_mark(top_level),
-                SyntaxContext::empty().apply_mark(unresolved),
-                &[],
-            );
-            if !done {
-                return "(not mangled)".to_string();
-            }
-            let mut out = Vec::new();
-            Emitter {
-                cfg: Config::default().with_minify(true),
-                cm: cm.clone(),
-                comments: None,
-                wr: JsWriter::new(cm, "\n", &mut out, None),
-            }
-            .emit_program(&program)
-            .expect("writing to a Vec cannot fail");
-            String::from_utf8(out).expect("printed code is UTF-8")
+        printed(src, module, |program, unresolved, top_level| {
+            mangle(program, top_level, unresolved, &[])
         })
+        .unwrap_or_else(|| "(not mangled)".to_string())
     }
 
     #[test]
@@ -944,14 +823,5 @@ mod tests {
             mangled("function f(o, x) { with (o) return x }", false),
             "(not mangled)"
         );
-    }
-
-    #[test]
-    fn short_names_skip_nothing_and_grow() {
-        assert_eq!(short_name(0), "a");
-        assert_eq!(short_name(53), "$");
-        assert_eq!(short_name(54), "aa");
-        assert_eq!(short_name(55), "ba");
-        assert_eq!(short_name(54 + 54 * 64), "aaa");
     }
 }

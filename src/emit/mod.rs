@@ -9,6 +9,8 @@ mod rewrite;
 mod runtime;
 mod sourcemap;
 mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod write;
 mod writer;
 

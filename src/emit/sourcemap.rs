@@ -374,9 +374,10 @@ pub struct Joiner {
 
 impl Joiner {
     /// A joiner for the map of the chunk file named `file`, whose pieces
-    /// will be `pieces`, in order.
+    /// will be `pieces`, in order, written into `buffer` (sized by
+    /// [`joined_size`]).
     pub fn new<'a>(
-        pieces: impl Iterator<Item = &'a MapPiece> + Clone,
+        pieces: impl Iterator<Item = &'a MapPiece>,
         file: Option<&str>,
         buffer: String,
     ) -> Joiner {
@@ -385,9 +386,7 @@ impl Joiner {
         let mut placed = FxHashMap::default();
         let mut sources: Vec<&Sources> = Vec::new();
         let mut source_count = 0u32;
-        let mut mappings_size = 0usize;
         for piece in pieces {
-            mappings_size += piece.mappings.len() + 16;
             if piece.first.is_none() {
                 continue;
             }
@@ -404,15 +403,8 @@ impl Joiner {
         // Every module's sources are made with the build's one setting:
         // all have contents, or none has.
         let with_contents = sources.iter().any(|s| s.contents.is_some());
-        let size = names()
-            .chain(contents())
-            .map(|t| t.len() + 1)
-            .sum::<usize>()
-            + mappings_size
-            + 100;
         let mut json = buffer;
         json.clear();
-        json.reserve(size);
         json.push_str("{\"version\":3");
         if let Some(file) = file {
             json.push_str(",\"file\":");

@@ -435,39 +435,14 @@ fn not(arg: Expr) -> Expr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use swc_common::{sync::Lrc, FileName, Globals, Mark, SourceMap, GLOBALS};
-    use swc_ecma_codegen::{text_writer::JsWriter, Config, Emitter};
-    use swc_ecma_parser::{parse_file_as_module, Syntax};
-    use swc_ecma_transforms_base::{fixer::fixer, resolver};
+    use crate::emit::testing::printed;
 
     fn shortened(src: &str) -> String {
-        GLOBALS.set(&Globals::new(), || {
-            let cm: Lrc<SourceMap> = Default::default();
-            let file = cm.new_source_file(FileName::Anon.into(), src.to_string());
-            let module = parse_file_as_module(
-                &file,
-                Syntax::Es(Default::default()),
-                EsVersion::EsNext,
-                None,
-                &mut Vec::new(),
-            )
-            .expect("test source parses");
-            let mut program = Program::Module(module);
-            let unresolved = Mark::new();
-            program.mutate(resolver(unresolved, Mark::new(), false));
-            shorten(&mut program, SyntaxContext::empty().apply_mark(unresolved));
-            program.mutate(fixer(None));
-            let mut out = Vec::new();
-            Emitter {
-                cfg: Config::default().with_minify(true),
-                cm: cm.clone(),
-                comments: None,
-                wr: JsWriter::new(cm, "\n", &mut out, None),
-            }
-            .emit_program(&program)
-            .expect("writing to a Vec cannot fail");
-            String::from_utf8(out).expect("printed code is UTF-8")
+        printed(src, true, |program, unresolved, _| {
+            shorten(program, unresolved);
+            true
         })
+        .expect("shortening always prints")
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::options::{BuildOptions, Format};
 
 pub use bindings::{CommonJsRead, ExportTables, Ref, Unresolved};
 pub use rename::Names;
+pub(crate) use rename::{is_reserved_word, short_name};
 pub use shake::Liveness;
 
 /// The plan the emit stage follows.

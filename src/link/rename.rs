@@ -310,7 +310,7 @@ fn reserved_names(graph: &ModuleGraph) -> FxHashSet<Atom> {
 
 /// The `index`th shortest identifier: `a`…`z`, `A`…`Z`, `_`, `$`, then
 /// two characters, and so on.
-fn short_name(mut index: usize) -> String {
+pub(crate) fn short_name(mut index: usize) -> String {
     const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$";
     const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789";
     let mut name = String::new();
@@ -325,7 +325,7 @@ fn short_name(mut index: usize) -> String {
 }
 
 /// Words that cannot name a binding in strict code.
-fn is_reserved_word(name: &str) -> bool {
+pub(crate) fn is_reserved_word(name: &str) -> bool {
     matches!(
         name,
         "do" | "if"
@@ -338,6 +338,7 @@ fn is_reserved_word(name: &str) -> bool {
             | "case"
             | "else"
             | "enum"
+            | "eval"
             | "null"
             | "this"
             | "true"
@@ -369,6 +370,7 @@ fn is_reserved_word(name: &str) -> bool {
             | "continue"
             | "debugger"
             | "function"
+            | "arguments"
             | "interface"
             | "protected"
             | "implements"
@@ -410,7 +412,9 @@ mod tests {
         assert_eq!(unique.len(), names.len());
         assert_eq!(names[0], "a");
         assert_eq!(names[53], "$");
-        assert_eq!(names[54].len(), 2);
+        assert_eq!(names[54], "aa");
+        assert_eq!(names[55], "ba");
+        assert_eq!(short_name(54 + 54 * 64), "aaa");
         assert!(names.windows(2).all(|w| w[0].len() <= w[1].len()));
     }
 }
