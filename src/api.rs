@@ -31,7 +31,10 @@ use std::process::ExitCode;
 use serde_json::{json, Map, Value};
 use weft::diagnostics::{display_path, Severity};
 use weft::options::Named;
-use weft::{BuildOptions, Diagnostic, Diagnostics, LogLevel, OutputFile, OutputTarget, SourceMaps};
+use weft::{
+    BuildOptions, Diagnostic, Diagnostics, LogLevel, OutputFile, OutputKind, OutputTarget,
+    SourceMaps,
+};
 
 /// What a request asks for: the build, and the two esbuild options whose
 /// meaning differs from `BuildOptions`' fields of the same purpose.
@@ -104,9 +107,8 @@ fn run_request(request: &Request) -> Value {
     options.write = false;
     // A place for the metafile that no output can have: the build returns
     // it as one more output file, which is taken out again below.
-    let metafile_path = options.cwd.join("\0metafile");
     if request.metafile {
-        options.metafile = Some(metafile_path.clone());
+        options.metafile = Some(options.cwd.join("\0metafile"));
     }
     let cwd = options.cwd.clone();
     let (files, metafile, problems) = match weft::build_before_exit(&options) {
@@ -115,14 +117,10 @@ fn run_request(request: &Request) -> Value {
             let (meta, files): (Vec<OutputFile>, Vec<OutputFile>) = output
                 .files
                 .into_iter()
-                .partition(|file| file.path == metafile_path);
+                .partition(|file| file.kind == OutputKind::Metafile);
             let metafile = meta.into_iter().next().map(|file| file.contents);
             let written = if request.write {
-                let contents: Vec<(PathBuf, &str)> = files
-                    .iter()
-                    .map(|file| (file.path.clone(), file.contents.as_str()))
-                    .collect();
-                weft::emit::write::write_all(&contents)
+                weft::emit::write::write_all(&files, &output.inputs, &cwd)
             } else {
                 Ok(())
             };

@@ -45,6 +45,17 @@ pub use timing::Timing;
 pub struct OutputFile {
     pub path: PathBuf,
     pub contents: String,
+    pub kind: OutputKind,
+}
+
+/// What an output file is, for the messages that name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// The bundle of this entry point.
+    Bundle(PathBuf),
+    SourceMap,
+    LegalComments,
+    Metafile,
 }
 
 /// What a successful build produced.
@@ -137,17 +148,13 @@ fn run(options: &BuildOptions, dispose: fn(Leftovers)) -> Result<BuildOutput, Di
         output.files.push(OutputFile {
             path: options.absolute(path),
             contents: metafile.to_json(),
+            kind: OutputKind::Metafile,
         });
     }
 
     if options.write {
-        let files: Vec<(PathBuf, &str)> = output
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.contents.as_str()))
-            .collect();
         let writing = Instant::now();
-        emit::write::write_all(&files)?;
+        emit::write::write_all(&output.files, &output.inputs, &options.cwd)?;
         output
             .timing
             .add_serial(timing::Stage::Write, writing.elapsed());
@@ -219,11 +226,12 @@ fn bundle(
     let mut files = vec![OutputFile {
         path: output.to_path_buf(),
         contents: emitted.code,
+        kind: OutputKind::Bundle(entry.to_path_buf()),
     }];
     // The source map and the legal comments sit next to the bundle.
-    for (suffix, contents) in [
-        (".map", emitted.map_file),
-        (".LEGAL.txt", emitted.legal_file),
+    for (suffix, contents, kind) in [
+        (".map", emitted.map_file, OutputKind::SourceMap),
+        (".LEGAL.txt", emitted.legal_file, OutputKind::LegalComments),
     ] {
         if let Some(contents) = contents {
             let mut path = output.as_os_str().to_owned();
@@ -231,6 +239,7 @@ fn bundle(
             files.push(OutputFile {
                 path: path.into(),
                 contents,
+                kind,
             });
         }
     }
