@@ -653,3 +653,76 @@ fn a_source_that_is_not_utf8_points_at_the_first_bad_byte() {
         },
     );
 }
+
+#[test]
+fn an_entry_that_is_not_a_file_says_what_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join("src")).unwrap();
+    let stderr = run_failing(dir, &["bundle", "src", "-o", "out.js"]);
+    assert!(
+        stderr.contains("error: entry point is a directory, not a file: src"),
+        "{stderr}"
+    );
+    #[cfg(unix)]
+    {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("pipe.js"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let stderr = run_failing(dir, &["bundle", "pipe.js", "-o", "out.js"]);
+        assert!(
+            stderr.contains("error: entry point is not a regular file but a FIFO"),
+            "{stderr}"
+        );
+    }
+}
+
+/// A broken `package.json` or `tsconfig.json` is reported in that file,
+/// at its own line and column, with what is wrong in words.
+#[test]
+fn a_broken_package_json_or_tsconfig_is_reported_where_it_is_broken() {
+    let cases: &[(&str, &str, &str, u32, u32)] = &[
+        (
+            "package.json",
+            "{\n  \"type\": \"module\",\n}\n",
+            "package.json is not valid JSON: trailing comma",
+            3,
+            1,
+        ),
+        (
+            "tsconfig.json",
+            "{\n  \"compilerOptions\": {\"jsx\": \"react\"\n",
+            "tsconfig.json is not valid JSON: EOF while parsing an object",
+            3,
+            1,
+        ),
+        (
+            "tsconfig.json",
+            "{\n  \"extends\": \"./base.json\"\n}\n",
+            "tsconfig.json extends",
+            2,
+            14,
+        ),
+        (
+            "tsconfig.json",
+            "{\n  \"extends\": \"./tsconfig.json\"\n}\n",
+            "tsconfig.json extends itself",
+            2,
+            14,
+        ),
+    ];
+    for &(file, text, message, line, col) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(dir, "main.ts", "import { a } from './a';\nconsole.log(a);\n");
+        write(dir, "a.ts", "export const a = 1;\n");
+        write(dir, file, text);
+        assert_fails_cleanly(dir, &["bundle", "main.ts", "-o", "out.js"], "out.js", |stderr| {
+            let diag = diagnostic_with(stderr, message);
+            assert!(!diag.contains("JSONError"), "{stderr}");
+            assert_location(diag, file, line, col);
+        });
+    }
+}

@@ -138,7 +138,7 @@ struct Shared {
 }
 
 /// How a specifier resolved, once per (specifier, is `require`) in a module.
-type Outcome = Result<Resolution, (String, Option<String>)>;
+type Outcome = Result<Resolution, resolve::Unresolved>;
 type Outcomes = FxHashMap<(Atom, bool), Outcome>;
 
 /// Loads every module reachable from the entries. All problems found are
@@ -278,10 +278,10 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
     let mut diagnostics = Diagnostics::default();
     let mut entry_paths = Vec::new();
     for entry in &options.entries {
-        match options.absolute(entry).canonicalize() {
-            Ok(path) if path.is_file() => entry_paths.push(path),
-            _ => diagnostics.push(Diagnostic::error(format!(
-                "entry point not found: {}",
+        match entry_path(&options.absolute(entry)) {
+            Ok(path) => entry_paths.push(path),
+            Err(why) => diagnostics.push(Diagnostic::error(format!(
+                "entry point {why}: {}",
                 entry.display()
             ))),
         }
@@ -323,6 +323,19 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
         misses,
         spent,
     })
+}
+
+/// The real path of the entry point at `path`, or why it cannot be one.
+fn entry_path(path: &Path) -> Result<PathBuf, &'static str> {
+    let real = path.canonicalize().map_err(|_| "not found")?;
+    let kind = std::fs::metadata(&real).map_err(|_| "not found")?.file_type();
+    if kind.is_file() {
+        Ok(real)
+    } else if kind.is_dir() {
+        Err("is a directory, not a file")
+    } else {
+        Err("is not a regular file but a FIFO, socket or device")
+    }
 }
 
 /// The bytes of the file at `path`. `std::fs::read` reads until a `read`
@@ -617,7 +630,7 @@ impl Shared {
             let target = match outcome {
                 Ok(Resolution::Module(id)) => Target::Module(*id),
                 Ok(Resolution::External) => Target::External,
-                Err((reason, _)) => Target::Unresolved(reason.clone()),
+                Err(unresolved) => Target::Unresolved(unresolved.reason.clone()),
             };
             module.imports.push(ScannedEdge {
                 specifier: specifier.into_owned(),
@@ -647,7 +660,7 @@ impl Shared {
                 }
                 Resolved::Empty(path) => Ok(Resolution::Module(self.claim(path, Source::Empty))),
                 Resolved::External => Ok(Resolution::External),
-                Resolved::Failed { reason, hint } => Err((reason, hint)),
+                Resolved::Failed(unresolved) => Err(unresolved),
             }
         })
     }
@@ -678,17 +691,9 @@ impl Shared {
                 Ok(resolution) => record.resolution = resolution.clone(),
                 // Left to fail at run time, inside its `try`.
                 Err(_) if record.optional => record.resolution = Resolution::External,
-                Err((reason, hint)) => {
-                    let mut d =
-                        Diagnostic::error(format!("could not resolve \"{}\"", record.specifier))
-                            .at(parse::location(&module.path, &module.file, record.span));
-                    if !reason.is_empty() {
-                        d = d.with_note(reason.clone());
-                    }
-                    if let Some(hint) = hint {
-                        d = d.with_hint(hint.clone());
-                    }
-                    problems.push(d);
+                Err(unresolved) => {
+                    let at = parse::location(&module.path, &module.file, record.span);
+                    problems.push(unresolved.diagnostic(&record.specifier, at));
                 }
             }
         }

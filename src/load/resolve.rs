@@ -8,6 +8,7 @@ use oxc_resolver::{
     TsconfigDiscovery,
 };
 
+use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::ImportKind;
 use crate::options::{BuildOptions, Platform};
 
@@ -22,11 +23,42 @@ pub enum Resolved {
     External,
     /// `false` in a package's `browser` field: the module is empty.
     Empty(PathBuf),
-    /// Why it could not be resolved, and what might help.
-    Failed {
-        reason: String,
-        hint: Option<String>,
-    },
+    Failed(Unresolved),
+}
+
+/// Why a specifier could not be resolved, and what might help.
+#[derive(Clone, Debug)]
+pub struct Unresolved {
+    pub reason: String,
+    pub hint: Option<String>,
+    /// A `package.json` or `tsconfig.json` resolution tripped on: the
+    /// problem is reported in that file, not at the import.
+    pub config: Option<Box<Diagnostic>>,
+}
+
+impl Unresolved {
+    fn new(reason: String, hint: Option<String>) -> Resolved {
+        Resolved::Failed(Unresolved {
+            reason,
+            hint,
+            config: None,
+        })
+    }
+
+    /// The error to report for `specifier` at `location`.
+    pub fn diagnostic(&self, specifier: &str, location: Location) -> Diagnostic {
+        if let Some(config) = &self.config {
+            return (**config).clone();
+        }
+        let mut d = Diagnostic::error(format!("could not resolve \"{specifier}\"")).at(location);
+        if !self.reason.is_empty() {
+            d = d.with_note(self.reason.clone());
+        }
+        if let Some(hint) = &self.hint {
+            d = d.with_hint(hint.clone());
+        }
+        d
+    }
 }
 
 /// What the package around a file says about it.
@@ -157,30 +189,28 @@ impl ModuleResolver {
                 if self.platform == Platform::Node {
                     Resolved::External
                 } else {
-                    Resolved::Failed {
-                        reason: format!("\"{specifier}\" is a Node built-in module"),
-                        hint: Some(format!(
+                    Unresolved::new(
+                        format!("\"{specifier}\" is a Node built-in module"),
+                        Some(format!(
                             "use --platform node to bundle for Node, or --external {} to leave it as an import",
                             resolved.trim_start_matches("node:")
                         )),
-                    }
+                    )
                 }
             }
-            Err(ResolveError::NotFound(_)) if is_builtin(specifier) => Resolved::Failed {
-                reason: format!("\"{specifier}\" is a Node built-in module"),
-                hint: Some(format!(
+            Err(ResolveError::NotFound(_)) if is_builtin(specifier) => Unresolved::new(
+                format!("\"{specifier}\" is a Node built-in module"),
+                Some(format!(
                     "use --platform node to bundle for Node, or --external {} to leave it as an import",
                     specifier.trim_start_matches("node:")
                 )),
-            },
-            Err(ResolveError::NotFound(_)) => Resolved::Failed {
-                reason: String::new(),
-                hint: hint_for(specifier),
-            },
-            Err(e) => Resolved::Failed {
+            ),
+            Err(ResolveError::NotFound(_)) => Unresolved::new(String::new(), hint_for(specifier)),
+            Err(e) => Resolved::Failed(Unresolved {
                 reason: e.to_string(),
                 hint: None,
-            },
+                config: config_problem(&e, importer).map(Box::new),
+            }),
         }
     }
 
@@ -232,6 +262,94 @@ impl ModuleResolver {
             import_source: options.jsx_import_source.clone(),
         }
     }
+}
+
+/// The problem in a `package.json` or `tsconfig.json` that `error` is
+/// about, located in that file; `None` for other errors.
+fn config_problem(error: &ResolveError, importer: &Path) -> Option<Diagnostic> {
+    match error {
+        ResolveError::Json(json) => {
+            let text = std::fs::read_to_string(&json.path).unwrap_or_default();
+            // serde_json ends its messages with where; the location says it.
+            let message = json
+                .message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&json.message);
+            let at = offset_of(&text, json.line, json.column.saturating_sub(1));
+            Some(
+                Diagnostic::error(format!("{} is not valid JSON: {message}", file_name(&json.path)))
+                    .at(Location::from_offsets(&json.path, &text, at, at + 1)),
+            )
+        }
+        ResolveError::TsconfigLoadFailed { source, .. } => config_problem(source, importer),
+        ResolveError::TsconfigNotFound(missing) => {
+            let name = missing.file_name()?.to_string_lossy();
+            let stem = name.strip_suffix(".json").unwrap_or(&name);
+            let (tsconfig, text, at) = importer.ancestors().skip(1).find_map(|dir| {
+                let tsconfig = dir.join("tsconfig.json");
+                let text = std::fs::read_to_string(&tsconfig).ok()?;
+                let at = extends_value(&text).filter(|&at| text[at..].contains(stem))?;
+                Some((tsconfig, text, at))
+            })?;
+            Some(
+                Diagnostic::error(format!(
+                    "{} extends {}, which does not exist",
+                    file_name(&tsconfig),
+                    missing.display()
+                ))
+                .at(Location::from_offsets(&tsconfig, &text, at, at + 1)),
+            )
+        }
+        ResolveError::TsconfigCircularExtend(cycle) => {
+            let tsconfig = cycle.paths().first()?;
+            let text = std::fs::read_to_string(tsconfig).unwrap_or_default();
+            let at = extends_value(&text).unwrap_or(0);
+            Some(
+                Diagnostic::error(format!(
+                    "{} extends itself: {cycle}",
+                    file_name(tsconfig)
+                ))
+                .at(Location::from_offsets(tsconfig, &text, at, at + 1)),
+            )
+        }
+        ResolveError::TsconfigSelfReference(tsconfig) => {
+            let text = std::fs::read_to_string(tsconfig).unwrap_or_default();
+            let at = text.find("\"references\"").unwrap_or(0);
+            Some(
+                Diagnostic::error(format!("{} references itself", file_name(tsconfig)))
+                    .at(Location::from_offsets(tsconfig, &text, at, at + 1)),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The byte offset of 1-based `line` and 0-based character `column` in
+/// `text`, at most its end.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    text[line_start..]
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+/// Where the value of a tsconfig's `"extends"` starts.
+fn extends_value(text: &str) -> Option<usize> {
+    let key = text.find("\"extends\"")?;
+    let after = key + "\"extends\"".len();
+    let value = text[after..].find(|c: char| c != ':' && !c.is_whitespace())?;
+    Some(after + value)
 }
 
 fn is_builtin(specifier: &str) -> bool {
