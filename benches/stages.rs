@@ -10,11 +10,13 @@
 //! Run with `cargo bench --bench stages`; needs `npm ci --prefix fixtures/three`.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use swc_common::Globals;
 use weft::graph::ModuleGraph;
+use weft::load::ModuleResolver;
 use weft::{BuildOptions, Format};
 
 // The allocator the `weft` binary builds with.
@@ -37,7 +39,10 @@ fn bench(c: &mut Criterion) {
     options.threads = Some(2);
     let globals = Globals::new();
 
-    let loaded = weft::load::load(&options, &globals).expect("three.js loads");
+    // A resolver of its own for each load: each starts with cold caches, as
+    // a build does.
+    let resolver = || Arc::new(ModuleResolver::new(&options));
+    let loaded = weft::load::load(&options, &globals, &resolver()).expect("three.js loads");
     let bytes: u64 = loaded.modules.iter().map(|m| m.file.src.len() as u64).sum();
     let mut graph = ModuleGraph::new(loaded.modules, loaded.entries);
     let asts: Vec<_> = graph
@@ -54,7 +59,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| weft::dependency_graph(&options).expect("three.js resolves"))
     });
     group.bench_function("load", |b| {
-        b.iter(|| weft::load::load(&options, &globals).expect("three.js loads"))
+        b.iter(|| weft::load::load(&options, &globals, &resolver()).expect("three.js loads"))
     });
     group.bench_function("link", |b| {
         b.iter(|| weft::link::link(&graph, &options).expect("three.js links"))

@@ -86,6 +86,19 @@ impl Diagnostic {
         }
     }
 
+    /// A panic caught while `doing` something to `subject` (a module's or
+    /// an entry's path): a bug in weft, reported as an error so that the
+    /// build stops cleanly and writes nothing.
+    pub fn internal(doing: &str, subject: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Diagnostic::error(format!("internal error while {doing} {subject}: {message}"))
+            .with_hint("this is a bug in weft; please report it with the file that triggers it")
+    }
+
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
         self

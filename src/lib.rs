@@ -29,6 +29,7 @@ pub mod scan;
 pub mod timing;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use swc_common::Globals;
@@ -87,10 +88,21 @@ impl Leftovers {
         self.0.extend(other.0);
     }
 
-    /// Frees everything on another thread.
+    /// Frees everything on another thread, whose stack holds the deepest
+    /// tree (freeing a tree is recursive). Should no such thread start, the
+    /// memory is left to the process.
     fn free_in_background(self) {
-        if !self.0.is_empty() {
-            std::thread::spawn(move || drop(self));
+        if self.0.is_empty() {
+            return;
+        }
+        let (send, receive) = std::sync::mpsc::channel::<Leftovers>();
+        let freeing = load::nesting::thread("weft-free").spawn(move || drop(receive.recv()));
+        let sent = match freeing {
+            Ok(_) => send.send(self).map_err(|unsent| unsent.0),
+            Err(_) => Err(self),
+        };
+        if let Err(unfreed) = sent {
+            std::mem::forget(unfreed);
         }
     }
 }
@@ -122,9 +134,22 @@ fn run(options: &BuildOptions, dispose: fn(Leftovers)) -> Result<BuildOutput, Di
         .metafile
         .as_ref()
         .map(|_| metafile::Metafile::default());
+    // One resolver for every entry: entries in one folder read its listing
+    // once, not once each.
+    let resolver = Arc::new(load::ModuleResolver::new(options));
+    // The options of each entry's build are these with the one entry; the
+    // list of every entry is not copied for each.
+    let each = BuildOptions {
+        entries: Vec::new(),
+        ..options.clone()
+    };
     // Each entry point is its own chunk: no code is shared between outputs.
     for (entry, path) in options.entries.iter().zip(options.output_paths()) {
-        match bundle(options, entry, &path, &globals, metafile.as_mut()) {
+        let single = BuildOptions {
+            entries: vec![entry.to_path_buf()],
+            ..each.clone()
+        };
+        match bundle(&single, &path, &globals, &resolver, metafile.as_mut()) {
             Ok(chunk) => {
                 output.warnings.extend(chunk.warnings);
                 leftovers.extend(chunk.spent);
@@ -135,6 +160,7 @@ fn run(options: &BuildOptions, dispose: fn(Leftovers)) -> Result<BuildOutput, Di
             Err(d) => problems.extend(d),
         }
     }
+    leftovers.keep(resolver);
     dispose(leftovers);
     if problems.has_errors() {
         // The entries that did build warn of what they worked around.
@@ -172,57 +198,34 @@ struct Bundled {
     warnings: Diagnostics,
 }
 
-/// load → graph → link → emit for one entry point.
+/// load → graph → link → emit for the one entry point of `single`.
 fn bundle(
-    options: &BuildOptions,
-    entry: &std::path::Path,
+    single: &BuildOptions,
     output: &std::path::Path,
     globals: &Globals,
+    resolver: &Arc<load::ModuleResolver>,
     metafile: Option<&mut metafile::Metafile>,
 ) -> Result<Bundled, Diagnostics> {
-    let single = BuildOptions {
-        entries: vec![entry.to_path_buf()],
-        ..options.clone()
-    };
-    let loaded = load::load(&single, globals)?;
-    let mut timing = loaded.timing;
-    let warnings = loaded.warnings;
-    let mut leftovers = loaded.spent;
-    let mut graph = graph::ModuleGraph::new(loaded.modules, loaded.entries);
-    let mut inputs: Vec<PathBuf> = graph.modules.iter().map(|m| m.path.clone()).collect();
-    let asts = graph
-        .modules
-        .iter_mut()
-        .map(|m| std::mem::take(&mut m.ast))
-        .collect();
-
-    // Export resolution follows re-export chains recursively; a thread with
-    // a large stack keeps deep chains from overflowing.
-    let (mut emitted, link, link_time) = std::thread::scope(|scope| {
-        let linked = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn_scoped(scope, || {
-                let linking = Instant::now();
-                let link = link::link(&graph, &single)?;
-                let link_time = linking.elapsed();
-                let emitted = emit::emit(&graph, asts, &link, &single, globals, output);
-                Ok::<_, Diagnostics>((emitted, link, link_time))
-            })
-            .expect("the link thread starts");
-        // Meanwhile, the list of inputs is put in order.
-        inputs.sort_unstable();
-        linked
+    let entry = &single.entries[0];
+    // Every stage walks the modules' trees recursively, and freeing a tree
+    // does too: it all runs on a thread whose stack holds the deepest tree
+    // the load stage lets through (see `load::nesting`).
+    let Chunk {
+        emitted,
+        timing,
+        warnings,
+        inputs,
+        spent: leftovers,
+    } = std::thread::scope(|scope| {
+        load::nesting::thread("weft-build")
+            .spawn_scoped(scope, || chunk(single, output, globals, resolver, metafile))
+            .map_err(load::nesting::no_thread)?
             .join()
-            .unwrap_or_else(|_| Err(Diagnostic::error("internal error while linking").into()))
+            .unwrap_or_else(|panic| {
+                let entry = diagnostics::display_path(entry, &single.cwd);
+                Err(Diagnostic::internal("bundling", &entry, &*panic).into())
+            })
     })?;
-    timing.add_serial(timing::Stage::Link, link_time);
-    timing.add(timing::Stage::Emit, emitted.time);
-    if let Some(metafile) = metafile {
-        metafile.add(&graph, &emitted, output, emitted.code.len(), &options.cwd);
-    }
-    leftovers.extend(std::mem::take(&mut emitted.spent));
-    leftovers.keep(graph);
-    leftovers.keep(link);
     let mut files = vec![OutputFile {
         path: output.to_path_buf(),
         contents: emitted.code,
@@ -249,5 +252,67 @@ fn bundle(
         timing,
         spent: leftovers,
         warnings,
+    })
+}
+
+/// What the build thread hands back: the printed chunk, and the memory
+/// the build no longer needs.
+struct Chunk {
+    emitted: emit::Emitted,
+    timing: Timing,
+    warnings: Diagnostics,
+    /// Every input file, sorted.
+    inputs: Vec<PathBuf>,
+    spent: Leftovers,
+}
+
+/// load → graph → link → emit for one entry point, on the build thread. A
+/// panic while linking or emitting is a diagnostic; the loaders catch
+/// their own, module by module.
+fn chunk(
+    single: &BuildOptions,
+    output: &std::path::Path,
+    globals: &Globals,
+    resolver: &Arc<load::ModuleResolver>,
+    metafile: Option<&mut metafile::Metafile>,
+) -> Result<Chunk, Diagnostics> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let cwd = &single.cwd;
+    let entry_name = diagnostics::display_path(&single.entries[0], cwd);
+    let loaded = load::load(single, globals, resolver)?;
+    let mut timing = loaded.timing;
+    let mut leftovers = loaded.spent;
+    let mut graph = graph::ModuleGraph::new(loaded.modules, loaded.entries);
+    let mut inputs: Vec<PathBuf> = graph.modules.iter().map(|m| m.path.clone()).collect();
+    inputs.sort_unstable();
+    let asts = graph
+        .modules
+        .iter_mut()
+        .map(|m| std::mem::take(&mut m.ast))
+        .collect();
+
+    let linking = Instant::now();
+    let link =
+        catch_unwind(AssertUnwindSafe(|| link::link(&graph, single))).unwrap_or_else(|panic| {
+            Err(Diagnostic::internal("linking", &entry_name, &*panic).into())
+        })?;
+    timing.add_serial(timing::Stage::Link, linking.elapsed());
+    let mut emitted = catch_unwind(AssertUnwindSafe(|| {
+        emit::emit(&graph, asts, &link, single, globals, output)
+    }))
+    .unwrap_or_else(|panic| Err(Diagnostic::internal("emitting", &entry_name, &*panic).into()))?;
+    timing.add(timing::Stage::Emit, emitted.time);
+    if let Some(metafile) = metafile {
+        metafile.add(&graph, &emitted, output, emitted.code.len(), cwd);
+    }
+    leftovers.extend(std::mem::take(&mut emitted.spent));
+    leftovers.keep(graph);
+    leftovers.keep(link);
+    Ok(Chunk {
+        emitted,
+        timing,
+        warnings: loaded.warnings,
+        inputs,
+        spent: leftovers,
     })
 }

@@ -716,13 +716,294 @@ fn a_broken_package_json_or_tsconfig_is_reported_where_it_is_broken() {
     for &(file, text, message, line, col) in cases {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        write(dir, "main.ts", "import { a } from './a';\nconsole.log(a);\n");
+        write(
+            dir,
+            "main.ts",
+            "import { a } from './a';\nconsole.log(a);\n",
+        );
         write(dir, "a.ts", "export const a = 1;\n");
         write(dir, file, text);
-        assert_fails_cleanly(dir, &["bundle", "main.ts", "-o", "out.js"], "out.js", |stderr| {
+        assert_fails_cleanly(
+            dir,
+            &["bundle", "main.ts", "-o", "out.js"],
+            "out.js",
+            |stderr| {
+                let diag = diagnostic_with(stderr, message);
+                assert!(!diag.contains("JSONError"), "{stderr}");
+                assert_location(diag, file, line, col);
+            },
+        );
+    }
+}
+
+/// ECMAScript's early errors that need scopes or a second look at a
+/// literal: Node refuses to load such a program, so weft refuses to bundle
+/// it, at the place, even where tree shaking would drop the code.
+#[test]
+fn early_errors_the_parser_lets_through_are_refused() {
+    let cases: &[(&str, &str, &str, u32, u32)] = &[
+        (
+            "main.js",
+            "let x = 1;\nlet x = 2;\n",
+            "Identifier 'x' has already been declared",
+            2,
+            5,
+        ),
+        (
+            "main.js",
+            "var y;\nconst y = 1;\n",
+            "Identifier 'y' has already been declared",
+            2,
+            7,
+        ),
+        // In an ES module's top level, a function is lexical.
+        (
+            "main.js",
+            "export {};\nfunction f() {}\nfunction f() {}\n",
+            "Identifier 'f' has already been declared",
+            3,
+            10,
+        ),
+        (
+            "main.js",
+            "import { a } from './a.js';\nvar a = 2;\n",
+            "Identifier 'a' has already been declared",
+            2,
+            5,
+        ),
+        (
+            "main.js",
+            "try {} catch (e) { let e; }\n",
+            "Identifier 'e' has already been declared",
+            1,
+            24,
+        ),
+        (
+            "main.js",
+            "for (let i = 0; ; ) { var i; }\n",
+            "Identifier 'i' has already been declared",
+            1,
+            27,
+        ),
+        (
+            "main.js",
+            "function g(p) { let p; }\n",
+            "Identifier 'p' has already been declared",
+            1,
+            21,
+        ),
+        (
+            "main.js",
+            "const h = (a, a) => a;\n",
+            "Duplicate parameter name",
+            1,
+            15,
+        ),
+        (
+            "main.mjs",
+            "function k(a, a) {}\n",
+            "Duplicate parameter name",
+            1,
+            15,
+        ),
+        (
+            "main.js",
+            "export const a = 1;\nexport { a };\n",
+            "Duplicate export of 'a'",
+            2,
+            10,
+        ),
+        (
+            "main.js",
+            "export default 1;\nexport default 2;\n",
+            "Duplicate export of 'default'",
+            2,
+            1,
+        ),
+        (
+            "main.js",
+            "const here = 1;\nexport { here, nope };\n",
+            "Export 'nope' is not defined in module",
+            2,
+            16,
+        ),
+        (
+            "main.js",
+            "class A {}\nconsole.log(#p in A);\n",
+            "Private field '#p' must be declared",
+            2,
+            13,
+        ),
+        (
+            "main.js",
+            "class B { m() { return this.#q; } }\n",
+            "Private field '#q' must be declared",
+            1,
+            29,
+        ),
+        (
+            "main.js",
+            "class C { #r; #r; }\n",
+            "Identifier '#r' has already been declared",
+            1,
+            15,
+        ),
+        (
+            "main.js",
+            "const o = { __proto__: null, '__proto__': null };\n",
+            "Duplicate __proto__",
+            1,
+            30,
+        ),
+        (
+            "main.js",
+            "console.log(/(/.test('('));\n",
+            "Invalid regular expression: /(/",
+            1,
+            13,
+        ),
+        (
+            "main.js",
+            "const r = /[\\p{undefined}--[a-z]]/v;\n",
+            "Invalid regular expression",
+            1,
+            11,
+        ),
+        (
+            "main.mjs",
+            "console.log('\\8');\n",
+            "octal escape sequence is not allowed in strict mode",
+            1,
+            13,
+        ),
+        (
+            "main.js",
+            "@dec class D {}\nfunction dec() {}\n",
+            "decorators are not supported yet",
+            1,
+            1,
+        ),
+        (
+            "main.ts",
+            "function dec(c: unknown) {}\n@dec class E {}\n",
+            "decorators are not supported yet",
+            2,
+            1,
+        ),
+    ];
+    for &(file, text, message, line, col) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(dir, "a.js", "export const a = 1;\n");
+        write(dir, file, text);
+        assert_fails_cleanly(dir, &["bundle", file, "-o", "out.js"], "out.js", |stderr| {
             let diag = diagnostic_with(stderr, message);
-            assert!(!diag.contains("JSONError"), "{stderr}");
             assert_location(diag, file, line, col);
         });
+    }
+}
+
+/// What valid code may do that looks like an early error.
+#[test]
+fn look_alikes_of_early_errors_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "package.json", "{\"type\": \"module\"}\n");
+    write(
+        dir,
+        "main.js",
+        concat!(
+            "import { sloppy } from './sloppy.cjs';\n",
+            "try { throw 1; } catch (e) { var e = 2; }\n",
+            "{ let shadow = 1; } let shadow = 2;\n",
+            "function outer(a) { var a; { let a = 3; } return a; }\n",
+            "class P { #x = 1; get #y() { return 1; } set #y(v) {} has(o) { return #x in o; } }\n",
+            "let [first, first2] = [1, 2];\n",
+            "const o = { __proto__: null, ['__proto__']: 1, __proto__() {} };\n",
+            "({ __proto__: first, __proto__: first2 } = {});\n",
+            "console.log(sloppy, outer(1), new P().has(new P()), /{]/.test('{]'), /\\p{L}/u.test('a'));\n",
+        ),
+    );
+    write(
+        dir,
+        "sloppy.cjs",
+        "function f(a, a) { return a; }\n{ function g() {} function g() {} }\nexports.sloppy = f(1, 2);\n",
+    );
+    let out = weft(
+        dir,
+        &["bundle", "main.js", "-o", "out.cjs", "--format", "cjs"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let node = std::process::Command::new("node")
+        .arg("out.cjs")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout),
+        "2 1 true true true\n",
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+}
+
+/// A sloppy-mode CommonJS module printed into an ES module's strict code
+/// would not parse: weft says where, and which formats keep it sloppy.
+#[test]
+fn sloppy_only_commonjs_is_refused_in_esm_output() {
+    let cases: &[(&str, &str, u32, u32)] = &[
+        (
+            "var o = { a: 1 };\nwith (o) { exports.r = a; }\n",
+            "a with statement",
+            2,
+            1,
+        ),
+        ("exports.r = 010;\n", "a legacy octal literal", 1, 13),
+        ("exports.r = '\\101';\n", "an octal escape sequence", 1, 13),
+        (
+            "x = 1;\nexports.r = delete x;\n",
+            "deleting a plain name",
+            2,
+            20,
+        ),
+        (
+            "var static = 1;\nexports.r = static;\n",
+            "'static' as a name",
+            1,
+            5,
+        ),
+        (
+            "var await = 1;\nexports.r = await;\n",
+            "'await' as a name",
+            1,
+            5,
+        ),
+        ("eval = 1;\n", "assigning to 'eval'", 1, 1),
+        ("function f(a, a) {}\n", "a repeated parameter name", 1, 15),
+    ];
+    for &(text, what, line, col) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(
+            dir,
+            "main.mjs",
+            "import dep from './dep.cjs';\nconsole.log(dep.r);\n",
+        );
+        write(dir, "dep.cjs", text);
+        assert_fails_cleanly(
+            dir,
+            &["bundle", "main.mjs", "-o", "out.js"],
+            "out.js",
+            |stderr| {
+                let diag = diagnostic_with(stderr, what);
+                assert!(diag.contains("--format cjs"), "{stderr}");
+                assert_location(diag, "dep.cjs", line, col);
+            },
+        );
+        let out = weft(
+            dir,
+            &["bundle", "main.mjs", "-o", "out.cjs", "--format", "cjs"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     }
 }

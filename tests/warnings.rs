@@ -145,3 +145,35 @@ fn the_rust_api_returns_warnings() {
     assert!(location.path.ends_with("lib.js"), "{location:?}");
     assert_eq!((location.line, location.column), (4, 22));
 }
+
+/// `import.meta` does not parse outside an ES module: script output gets an
+/// empty object in its place (as esbuild does), with a warning at each use,
+/// and the bundle runs.
+#[test]
+fn import_meta_in_script_output_is_an_empty_object_with_a_warning() {
+    for format in ["cjs", "iife"] {
+        let dir = tempfile::tempdir().unwrap();
+        support::write_file(
+            dir.path(),
+            "main.mjs",
+            "console.log(typeof import.meta, import.meta.url);\n",
+        );
+        let out = support::weft(
+            dir.path(),
+            &["bundle", "main.mjs", "-o", "out.js", "--format", format],
+        );
+        let stderr = stderr(&out);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "warning: import.meta is not available in --format {format} output"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains("--> main.mjs:1:20"), "{stderr}");
+        assert_eq!(
+            support::node_stdout(dir.path(), "out.js"),
+            "object undefined\n"
+        );
+    }
+}

@@ -16,6 +16,7 @@ mod writer;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,7 +30,7 @@ use swc_ecma_utils::find_pat_ids;
 use swc_ecma_visit::VisitMutWith;
 use writer::Writer;
 
-use crate::diagnostics::display_path;
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
 use crate::graph::{
     ImportKind, Module as GraphModule, ModuleGraph, ModuleId, ModuleKind, Resolution,
 };
@@ -119,7 +120,7 @@ pub fn emit(
     options: &BuildOptions,
     globals: &Globals,
     output: &Path,
-) -> Emitted {
+) -> Result<Emitted, Diagnostics> {
     let started = Instant::now();
     let format = options.format;
     // CommonJS modules run in sloppy mode unless they say otherwise, and ES
@@ -139,7 +140,7 @@ pub fn emit(
         .and_then(|ast| ast.shebang.clone());
     let printing = Instant::now();
     let (printed, printing_busy) =
-        print_modules(graph, asts, link, options, &shared, globals, output);
+        print_modules(graph, asts, link, options, &shared, globals, output)?;
     let printing_wall = printing.elapsed();
     // The map's memory is mapped while the code is put together.
     let map_buffer = (options.source_maps != SourceMaps::None).then(|| {
@@ -418,7 +419,7 @@ pub fn emit(
     let module_bytes = printed.iter().map(|p| p.code.len()).collect();
     let mut spent = crate::Leftovers::default();
     spent.keep(printed);
-    Emitted {
+    Ok(Emitted {
         code: out,
         time: StageTime {
             wall,
@@ -429,7 +430,7 @@ pub fn emit(
         legal_file,
         map_file,
         spent,
-    }
+    })
 }
 
 /// Joins the modules' source maps into the chunk's: `pieces` are where
@@ -522,7 +523,10 @@ fn declaration(name: &str, shared: &BTreeSet<String>) -> String {
     }
 }
 
-/// in module order whatever the threads' timing.
+/// Prints every module on `options.thread_count()` threads; the results
+/// are in module order whatever the threads' timing. A module whose
+/// printing panics is an error that names it; the others are still
+/// printed, and every such error is returned.
 fn print_modules(
     graph: &ModuleGraph,
     asts: Vec<Module>,
@@ -531,7 +535,7 @@ fn print_modules(
     shared: &BTreeSet<String>,
     globals: &Globals,
     output: &Path,
-) -> (Vec<Printed>, Duration) {
+) -> Result<(Vec<Printed>, Duration), Diagnostics> {
     let style = &Style::new(options, output);
     let count = asts.len();
     let threads = options.thread_count().min(count).max(1);
@@ -541,40 +545,55 @@ fn print_modules(
     }
     drop(work);
     let (done, results) = unbounded();
-    let busy: Duration = std::thread::scope(|scope| {
-        let printers: Vec<_> = (0..threads)
+    let busy = std::thread::scope(|scope| {
+        let printers = (0..threads)
             .map(|_| {
                 let work_queue = work_queue.clone();
                 let done = done.clone();
-                scope.spawn(move || {
-                    let started = Instant::now();
-                    GLOBALS.set(globals, || {
-                        for (index, ast) in work_queue.iter() {
-                            let id = ModuleId(index as u32);
-                            let printed =
-                                print_module(graph, link, options, style, shared, id, ast);
-                            let _ = done.send((index, printed));
-                        }
-                    });
-                    started.elapsed()
-                })
+                crate::load::nesting::thread("weft-print")
+                    .spawn_scoped(scope, move || {
+                        let started = Instant::now();
+                        GLOBALS.set(globals, || {
+                            for (index, ast) in work_queue.iter() {
+                                let id = ModuleId(index as u32);
+                                let printed = catch_unwind(AssertUnwindSafe(|| {
+                                    print_module(graph, link, options, style, shared, id, ast)
+                                }))
+                                .map_err(|panic| {
+                                    let path = comment_path(&graph.module(id).path, &options.cwd);
+                                    Diagnostic::internal("printing", &path, &*panic)
+                                });
+                                let _ = done.send((index, printed));
+                            }
+                        });
+                        started.elapsed()
+                    })
+                    .map_err(crate::load::nesting::no_thread)
             })
-            .collect();
-        printers
-            .into_iter()
-            .map(|p| p.join().expect("a printer thread panicked"))
-            .sum()
-    });
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<Duration, Diagnostics>(
+            printers
+                .into_iter()
+                .map(|p| p.join().unwrap_or_else(|panic| resume_unwind(panic)))
+                .sum(),
+        )
+    })?;
     drop(done);
     let mut slots: Vec<Option<Printed>> = (0..count).map(|_| None).collect();
+    let mut problems = Diagnostics::default();
     for (index, printed) in results.iter() {
-        slots[index] = Some(printed);
+        match printed {
+            Ok(printed) => slots[index] = Some(printed),
+            Err(problem) => problems.push(problem),
+        }
     }
+    problems.sort();
+    problems.into_result(())?;
     let printed = slots
         .into_iter()
         .map(|p| p.expect("every module is printed"))
         .collect();
-    (printed, busy)
+    Ok((printed, busy))
 }
 
 fn print_module(
@@ -997,7 +1016,7 @@ fn namespace_declarations(
             std::thread::scope(|scope| {
                 let other = scope.spawn(|| make(second));
                 let mut made = make(first);
-                made.extend(other.join().expect("making namespaces does not panic"));
+                made.extend(other.join().unwrap_or_else(|panic| resume_unwind(panic)));
                 made
             })
         } else {

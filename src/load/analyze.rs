@@ -803,6 +803,32 @@ fn prop_key(key: &PropName) -> Option<Atom> {
     }
 }
 
+/// Replaces every `import.meta` with an empty object, for output that is
+/// not an ES module, where it would not parse; returns where each was.
+pub fn empty_import_meta(ast: &mut Module) -> Vec<Span> {
+    struct Replace(Vec<Span>);
+    impl VisitMut for Replace {
+        fn visit_mut_expr(&mut self, e: &mut Expr) {
+            if let Expr::MetaProp(MetaPropExpr {
+                span,
+                kind: MetaPropKind::ImportMeta,
+            }) = e
+            {
+                self.0.push(*span);
+                *e = Expr::Object(ObjectLit {
+                    span: *span,
+                    props: Vec::new(),
+                });
+            } else {
+                e.visit_mut_children_with(self);
+            }
+        }
+    }
+    let mut replace = Replace(Vec::new());
+    ast.visit_mut_with(&mut replace);
+    replace.0
+}
+
 /// One `--define`: a global name or dotted path and its replacement.
 pub struct Define {
     pub path: Vec<Atom>,

@@ -18,8 +18,10 @@
 //! the graph `weft graph` shows.
 
 mod analyze;
+mod early;
 mod input_map;
 mod listing;
+pub mod nesting;
 pub mod parse;
 mod parts;
 mod resolve;
@@ -28,6 +30,7 @@ use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use dashmap::mapref::entry::Entry;
@@ -38,7 +41,7 @@ use swc_common::{Globals, GLOBALS};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::graph::{ImportKind, Interop, Module, ModuleId, Resolution};
-use crate::options::BuildOptions;
+use crate::options::{BuildOptions, Format};
 use crate::scan::{prescan, Dialect, ScanKind};
 use crate::timing::{Spans, Stage, Timing};
 
@@ -46,7 +49,8 @@ use analyze::Define;
 pub use analyze::{binding_contexts, import_call, prop_name, str_atom};
 pub use input_map::{InputMap, InputSource};
 pub use parse::SourceKind;
-use resolve::{FileFacts, ModuleResolver, Resolved};
+pub use resolve::ModuleResolver;
+use resolve::{FileFacts, Resolved};
 
 /// The modules of a build, indexed by id, and the entries' ids.
 pub struct Loaded {
@@ -124,7 +128,9 @@ enum Job {
 /// What the workers share: the resolver, the claim map and the counters.
 struct Shared {
     job: Job,
-    resolver: ModuleResolver,
+    /// One for the whole build, shared by every entry's discovery: its
+    /// caches (directory listings, package.json files) are read once.
+    resolver: Arc<ModuleResolver>,
     defines: Vec<Define>,
     claims: DashMap<PathBuf, ModuleId, rustc_hash::FxBuildHasher>,
     next_id: AtomicU32,
@@ -135,15 +141,24 @@ struct Shared {
     tasks: Sender<Task>,
     /// The workers, each stopped once discovery is done.
     threads: usize,
+    /// The output's format. In `esm` output a CommonJS module must be free
+    /// of what only sloppy mode allows; in the others `import.meta` has no
+    /// meaning.
+    format: Format,
 }
 
 /// How a specifier resolved, once per (specifier, is `require`) in a module.
 type Outcome = Result<Resolution, resolve::Unresolved>;
 type Outcomes = FxHashMap<(Atom, bool), Outcome>;
 
-/// Loads every module reachable from the entries. All problems found are
-/// returned together.
-pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnostics> {
+/// Loads every module reachable from the entries, resolving with
+/// `resolver` (made for `options`). All problems found are returned
+/// together.
+pub fn load(
+    options: &BuildOptions,
+    globals: &Globals,
+    resolver: &Arc<ModuleResolver>,
+) -> Result<Loaded, Diagnostics> {
     let job = Job::Load {
         prescan: options.prescan,
         input_maps: options.source_maps != crate::options::SourceMaps::None,
@@ -155,7 +170,7 @@ pub fn load(options: &BuildOptions, globals: &Globals) -> Result<Loaded, Diagnos
         entries,
         misses,
         spent,
-    } = discover(options, globals, job)?;
+    } = discover(options, globals, job, Arc::clone(resolver))?;
     let mut slots: Vec<Option<Box<Module>>> = (0..claimed).map(|_| None).collect();
     let mut problems: Vec<Vec<Diagnostic>> = (0..claimed).map(|_| Vec::new()).collect();
     for event in events {
@@ -212,7 +227,12 @@ pub fn scan_graph(options: &BuildOptions) -> Result<ScannedGraph, Diagnostics> {
     let globals = Globals::new();
     let Discovery {
         events, entries, ..
-    } = discover(options, &globals, Job::Scan)?;
+    } = discover(
+        options,
+        &globals,
+        Job::Scan,
+        Arc::new(ModuleResolver::new(options)),
+    )?;
     let mut slots: Vec<Option<ScannedModule>> = Vec::new();
     let mut diagnostics = Diagnostics::default();
     for event in events {
@@ -252,12 +272,17 @@ struct Discovery {
 
 /// Runs discovery from the entries until every claimed module has been
 /// reported.
-fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Discovery, Diagnostics> {
+fn discover(
+    options: &BuildOptions,
+    globals: &Globals,
+    job: Job,
+    resolver: Arc<ModuleResolver>,
+) -> Result<Discovery, Diagnostics> {
     let (tasks, task_queue) = unbounded();
     let threads = options.thread_count();
     let shared = Shared {
         job,
-        resolver: ModuleResolver::new(options),
+        resolver,
         defines: options
             .defines()
             .iter()
@@ -272,6 +297,7 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
         misses: AtomicUsize::new(0),
         tasks,
         threads,
+        format: options.format,
     };
 
     // Every entry must exist before any work starts.
@@ -302,15 +328,20 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
             .map(|_| {
                 let shared = &shared;
                 let task_queue = task_queue.clone();
-                scope.spawn(move || GLOBALS.set(globals, || shared.work(&task_queue)))
+                nesting::thread("weft-load")
+                    .spawn_scoped(scope, move || {
+                        GLOBALS.set(globals, || shared.work(&task_queue))
+                    })
+                    .map_err(nesting::no_thread)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         for worker in workers {
             let (worker_spans, worker_events) = worker.join().unwrap_or_default();
             spans.push(worker_spans);
             events.extend(worker_events);
         }
-    });
+        Ok::<_, Diagnostics>(())
+    })?;
     let claimed = shared.next_id.load(Ordering::Relaxed) as usize;
     let misses = shared.misses.load(Ordering::Relaxed);
     let mut spent = crate::Leftovers::default();
@@ -325,10 +356,42 @@ fn discover(options: &BuildOptions, globals: &Globals, job: Job) -> Result<Disco
     })
 }
 
+/// The early errors of a parsed module (see [`early`]), as diagnostics.
+fn early_errors(
+    path: &Path,
+    kind: SourceKind,
+    parsed: &parse::Parsed,
+    esm_output: bool,
+) -> Result<(), Vec<Diagnostic>> {
+    let is_module = parsed.kind == crate::graph::ModuleKind::Esm;
+    let errors = match kind {
+        SourceKind::JavaScript => early::check(&parsed.ast, is_module, esm_output),
+        SourceKind::TypeScript | SourceKind::Tsx => {
+            early::check_typescript(&parsed.ast, is_module, esm_output)
+        }
+        SourceKind::Json => Vec::new(),
+    };
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(errors
+        .into_iter()
+        .map(|e| {
+            let d = Diagnostic::error(e.message).at(parse::location(path, &parsed.file, e.span));
+            match e.hint {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            }
+        })
+        .collect())
+}
+
 /// The real path of the entry point at `path`, or why it cannot be one.
 fn entry_path(path: &Path) -> Result<PathBuf, &'static str> {
     let real = path.canonicalize().map_err(|_| "not found")?;
-    let kind = std::fs::metadata(&real).map_err(|_| "not found")?.file_type();
+    let kind = std::fs::metadata(&real)
+        .map_err(|_| "not found")?
+        .file_type();
     if kind.is_file() {
         Ok(real)
     } else if kind.is_dir() {
@@ -452,8 +515,10 @@ impl Shared {
                     Err(problems) => Event::Failed(id, problems),
                 },
             }));
-            let event = loaded
-                .unwrap_or_else(|panic| Event::Failed(id, vec![internal_error(&path, panic)]));
+            let event = loaded.unwrap_or_else(|panic| {
+                let path = path.display().to_string();
+                Event::Failed(id, vec![Diagnostic::internal("loading", &path, &*panic)])
+            });
             events.push(event);
             if self.outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
                 // Every claimed module is loaded.
@@ -544,8 +609,30 @@ impl Shared {
         kind: SourceKind,
         jsx: &parse::JsxSettings,
     ) -> Result<(Module, Vec<Diagnostic>), Vec<Diagnostic>> {
+        if let Some(at) = early::attributes_without_brace(&text) {
+            return Err(vec![Diagnostic::error(
+                "import attributes are an object: expected `{` after `with`",
+            )
+            .at(Location::from_offsets(path, &text, at, at + 4))]);
+        }
         let mut parsed = parse::parse(path, kind, text, jsx, facts.module_type)?;
+        early_errors(path, kind, &parsed, self.format == Format::Esm)?;
         let mut warnings = std::mem::take(&mut parsed.warnings);
+        if self.format != Format::Esm
+            && parsed.kind == crate::graph::ModuleKind::Esm
+            && parsed.file.src.contains("import.meta")
+        {
+            for span in analyze::empty_import_meta(&mut parsed.ast) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "import.meta is not available in --format {} output: it is an empty object there",
+                        self.format.name()
+                    ))
+                    .at(parse::location(path, &parsed.file, span))
+                    .with_hint("use --format esm to keep it"),
+                );
+            }
+        }
         let stem = identifier_stem(path);
         let defines = applicable_defines(&self.defines, &parsed.file.src);
         let mut analysis = analyze::analyze(
@@ -763,17 +850,4 @@ fn identifier_stem(path: &Path) -> String {
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
     )
-}
-
-fn internal_error(path: &Path, panic: Box<dyn std::any::Any + Send>) -> Diagnostic {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    Diagnostic::error(format!(
-        "internal error while loading {}: {message}",
-        path.display()
-    ))
-    .with_hint("this is a bug in weft; please report it with the file that triggers it")
 }

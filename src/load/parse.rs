@@ -22,6 +22,7 @@ use swc_ecma_transforms_react::{react, Options as JsxOptions, Runtime};
 use swc_ecma_transforms_typescript::{tsx, typescript, Config as TsConfig, TsxConfig};
 use swc_ecma_visit::{VisitMut, VisitMutWith};
 
+use super::nesting;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::graph::ModuleKind;
 
@@ -218,6 +219,17 @@ pub fn parse(
             }
         }
     };
+    // Every pass from here on recurses: a module nested too deep for them
+    // stops here.
+    if let Some(too_deep) = nesting::check(&program) {
+        nesting::dismantle(program);
+        let location = location(path, &file, too_deep.span.shrink_to_lo());
+        return Err(vec![Diagnostic::error(too_deep.message())
+            .at(location)
+            .with_hint(
+                "split the expression or the nesting into smaller parts",
+            )]);
+    }
     let mut program = program;
 
     let unresolved_mark = Mark::new();
@@ -400,7 +412,11 @@ fn finish(
     let mut errors = syntax_errors(recovered);
     match parsed {
         Ok(program) if errors.is_empty() => Ok(program),
-        Ok(_) => Err(errors),
+        Ok(program) => {
+            // It may be deeper than freeing it can recurse.
+            nesting::dismantle(program);
+            Err(errors)
+        }
         Err(e) => {
             errors.insert(0, syntax_errors(vec![e]).remove(0));
             Err(errors)

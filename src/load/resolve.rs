@@ -37,7 +37,7 @@ pub struct Unresolved {
 }
 
 impl Unresolved {
-    fn new(reason: String, hint: Option<String>) -> Resolved {
+    fn failed(reason: String, hint: Option<String>) -> Resolved {
         Resolved::Failed(Unresolved {
             reason,
             hint,
@@ -189,7 +189,7 @@ impl ModuleResolver {
                 if self.platform == Platform::Node {
                     Resolved::External
                 } else {
-                    Unresolved::new(
+                    Unresolved::failed(
                         format!("\"{specifier}\" is a Node built-in module"),
                         Some(format!(
                             "use --platform node to bundle for Node, or --external {} to leave it as an import",
@@ -198,14 +198,14 @@ impl ModuleResolver {
                     )
                 }
             }
-            Err(ResolveError::NotFound(_)) if is_builtin(specifier) => Unresolved::new(
+            Err(ResolveError::NotFound(_)) if is_builtin(specifier) => Unresolved::failed(
                 format!("\"{specifier}\" is a Node built-in module"),
                 Some(format!(
                     "use --platform node to bundle for Node, or --external {} to leave it as an import",
                     specifier.trim_start_matches("node:")
                 )),
             ),
-            Err(ResolveError::NotFound(_)) => Unresolved::new(String::new(), hint_for(specifier)),
+            Err(ResolveError::NotFound(_)) => Unresolved::failed(String::new(), hint_for(specifier)),
             Err(e) => Resolved::Failed(Unresolved {
                 reason: e.to_string(),
                 hint: None,
@@ -278,8 +278,11 @@ fn config_problem(error: &ResolveError, importer: &Path) -> Option<Diagnostic> {
                 .unwrap_or(&json.message);
             let at = offset_of(&text, json.line, json.column.saturating_sub(1));
             Some(
-                Diagnostic::error(format!("{} is not valid JSON: {message}", file_name(&json.path)))
-                    .at(Location::from_offsets(&json.path, &text, at, at + 1)),
+                Diagnostic::error(format!(
+                    "{} is not valid JSON: {message}",
+                    file_name(&json.path)
+                ))
+                .at(Location::from_offsets(&json.path, &text, at, at + 1)),
             )
         }
         ResolveError::TsconfigLoadFailed { source, .. } => config_problem(source, importer),
@@ -306,11 +309,8 @@ fn config_problem(error: &ResolveError, importer: &Path) -> Option<Diagnostic> {
             let text = std::fs::read_to_string(tsconfig).unwrap_or_default();
             let at = extends_value(&text).unwrap_or(0);
             Some(
-                Diagnostic::error(format!(
-                    "{} extends itself: {cycle}",
-                    file_name(tsconfig)
-                ))
-                .at(Location::from_offsets(tsconfig, &text, at, at + 1)),
+                Diagnostic::error(format!("{} extends itself: {cycle}", file_name(tsconfig)))
+                    .at(Location::from_offsets(tsconfig, &text, at, at + 1)),
             )
         }
         ResolveError::TsconfigSelfReference(tsconfig) => {
@@ -326,8 +326,10 @@ fn config_problem(error: &ResolveError, importer: &Path) -> Option<Diagnostic> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// The byte offset of 1-based `line` and 0-based character `column` in
