@@ -17,8 +17,10 @@
 //! kind and key line count once. The test fails if there is any. The
 //! findings folder is emptied when a run starts.
 //!
-//! `cargo test` fuzzes for 60 seconds from seed 1 (`WEFT_FUZZ_SECONDS`,
-//! `WEFT_FUZZ_SEED`). A longer run, from another seed:
+//! `cargo test` fuzzes 500 cases a worker from seed 1, the same cases every
+//! time, for 60 seconds at most (`WEFT_FUZZ_RUNS` a worker,
+//! `WEFT_FUZZ_SECONDS`, `WEFT_FUZZ_SEED`; with only a time given, the run
+//! lasts that long). A longer run, from another seed:
 //!
 //! ```text
 //! WEFT_FUZZ_SECONDS=1800 WEFT_FUZZ_SEED=7 cargo test --test fuzz
@@ -68,6 +70,11 @@ use rng::Rng;
 use shrink::Shrinker;
 
 const DEFAULT_SECONDS: u64 = 60;
+/// Runs each worker makes when neither `WEFT_FUZZ_SECONDS` nor
+/// `WEFT_FUZZ_RUNS` is set: each worker's cases follow from the seed, so a
+/// fixed count makes `cargo test` try the same programs every time, however
+/// fast the machine (the default time still bounds it).
+const DEFAULT_RUNS_PER_WORKER: u64 = 500;
 const DEFAULT_SEED: u64 = 1;
 const WORKERS: u64 = 2;
 
@@ -135,16 +142,25 @@ struct Config {
     seed: u64,
     started: Instant,
     deadline: Instant,
+    /// Cases each worker tries at most.
+    runs_per_worker: u64,
 }
 
 impl Config {
     fn from_env() -> Config {
         let seconds = env_number("WEFT_FUZZ_SECONDS", DEFAULT_SECONDS);
+        let timed = std::env::var_os("WEFT_FUZZ_SECONDS").is_some();
+        let default_runs = if timed {
+            u64::MAX
+        } else {
+            DEFAULT_RUNS_PER_WORKER
+        };
         let started = Instant::now();
         Config {
             seed: env_number("WEFT_FUZZ_SEED", DEFAULT_SEED),
             started,
             deadline: started + Duration::from_secs(seconds),
+            runs_per_worker: env_number("WEFT_FUZZ_RUNS", default_runs),
         }
     }
 }
@@ -236,7 +252,9 @@ fn fuzz_worker(
     runs: &AtomicUsize,
 ) {
     let mut rng = Rng::new(config.seed.wrapping_mul(WORKERS).wrapping_add(index));
-    while Instant::now() < config.deadline {
+    let mut made = 0;
+    while Instant::now() < config.deadline && made < config.runs_per_worker {
+        made += 1;
         let case = seeds.generate(&mut rng);
         runs.fetch_add(1, Ordering::Relaxed);
         if let Some(finding) = oracle::judge(&case) {
