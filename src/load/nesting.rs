@@ -1,34 +1,48 @@
 //! How deep a module may nest, and the stacks deep trees need.
 //!
-//! swc's visitors, transforms and code generator, weft's own passes and the
-//! freeing of a tree all recurse, one or more frames per level of the
-//! tree. So every thread that touches trees (the load workers, the build
-//! thread that links and assembles a chunk, the printers, the thread that
-//! frees what a build leaves) gets a stack of [`STACK_SIZE`], and right
-//! after parsing, before any of them walks a module, [`check`] refuses a
-//! module nested deeper than this:
+//! swc's parser, visitors, transforms and code generator, weft's own passes
+//! and the freeing of a tree all recurse, one or more frames per level of
+//! the tree. So every thread that touches trees (the load workers, the
+//! build thread that links and assembles a chunk, the printers, the thread
+//! that frees what a build leaves) gets a stack of [`STACK_SIZE`], and a
+//! module nested deeper than this is an error, at the first node beyond
+//! the limit:
 //!
 //! * [`NESTING_LIMIT`] levels of nesting: each expression, statement,
 //!   pattern, type, JSX element or namespace inside another is one level
-//!   (`((x))` is three, as is `[[x]]`; an arrow or function is two: its
-//!   body's statement and the expression it returns);
+//!   (`((x))` is three, as is `[[x]]`; a function that returns is two: the
+//!   `return` and its expression);
 //! * [`CHAIN_LIMIT`] links in a chain: the left operand of a binary
 //!   operator (`1 + 1 + 1 …`), the object of a member access (`a.b.c …`),
 //!   the callee of a call (`f()()…`), the tag of a tagged template, the
 //!   expression of a TypeScript `as`, `satisfies` or `!`, and the left part
 //!   of a dotted name in a type or a JSX tag. The parser builds these
 //!   without recursing, so Node, which does too, takes sums of millions of
-//!   terms; a chain is cheaper for every pass than a level of nesting.
+//!   terms; a link costs every pass less stack than a level.
 //!
-//! Past either limit the module is an error at the first node beyond it.
-//! Node's own parser gives up sooner on every construct but chains: at 1,639
-//! nested parentheses, 2,011 arrays, 973 functions, 3,677 `else if`s and
-//! 12,461 `!`s (Node 20, its default stack). The stack size holds both
-//! limits at once, in every pass, with room to spare; the measurements
-//! behind it are in `docs/performance.md`.
+//! Node's own parser gives up sooner on every construct but chains: at
+//! 1,639 nested parentheses, 2,011 arrays, 973 functions, 3,677 `else if`s
+//! and, the most, 12,461 `!`s (Node 20, with its default stack).
 //!
-//! A tree refused here is taken apart without recursion ([`dismantle`]),
-//! since freeing it would recurse as deep as it goes.
+//! Two checks enforce the limits, both before the first pass that recurses:
+//!
+//! * [`check`] walks the parsed tree, descending no further than the
+//!   limits. A tree it refuses is taken apart without recursion
+//!   ([`dismantle`]), since freeing it would recurse as deep as it goes.
+//! * The parser itself recurses before there is a tree to walk, so a source
+//!   too long for its stack to hold whatever it nests is first counted by
+//!   [`tokens`], which bounds how deep the parser will go; past the bound it
+//!   is refused unparsed ([`too_deep_to_parse`]). The bound is four units
+//!   per level allowed, and no source within the limits comes near it.
+//!
+//! The stack size holds both limits at once, in every pass and in the
+//! parser at its bound, in a debug build (where generic passes cost the
+//! most) and in a release build, with room to spare: the README's
+//! "Nesting" gives the measurements.
+
+mod tokens;
+
+pub use tokens::Dialect;
 
 use swc_common::util::take::Take;
 use swc_common::{Span, Spanned};
@@ -52,33 +66,40 @@ pub const STACK_SIZE: usize = 1 << 30;
 pub fn thread(name: &str) -> std::thread::Builder {
     std::thread::Builder::new()
         .name(name.to_string())
-        .stack_size(role_stack(name))
-}
-
-fn role_stack(name: &str) -> usize {
-    std::env::var(format!("WEFT_STACK_MIB_{}", name[5..].to_uppercase()))
-        .ok()
-        .and_then(|s| s.parse::<usize>().ok())
-        .map_or(stack_size(), |m| m << 20)
-}
-
-fn stack_size() -> usize {
-    std::env::var("WEFT_STACK_MIB")
-        .ok()
-        .and_then(|s| s.parse::<usize>().ok())
-        .map_or(STACK_SIZE, |m| m << 20)
+        .stack_size(STACK_SIZE)
 }
 
 /// The error when a thread for trees cannot start.
 pub fn no_thread(error: std::io::Error) -> Diagnostics {
     Diagnostic::error(format!(
         "could not start a thread with a {} MiB stack: {error}",
-        stack_size() >> 20
+        STACK_SIZE >> 20
     ))
     .with_hint(
         "weft's threads reserve stack for deeply nested code; allow the process more virtual memory",
     )
     .into()
+}
+
+/// What to do about a module nested too deep.
+pub const HINT: &str = "split the nesting or the chain into smaller parts, such as functions or variables of their own";
+
+/// The error for a source [`too_deep_to_parse`] refuses.
+pub const TOO_DEEP_TO_PARSE: &str = "this code is nested too deep to parse";
+
+/// Sources this long or shorter are parsed unchecked: the parser recurses
+/// a level at most for each byte, and a level of its costliest construct
+/// (an opening parenthesis, a type argument's `<`) takes under 4 KiB of
+/// stack, which the load workers' stacks hold twice over.
+const PARSED_UNCHECKED: usize = STACK_SIZE / (2 * (4 << 10));
+
+/// Where `source` may nest deeper than the parser can go, if anywhere: the
+/// byte offset of the token at which [`tokens`] counts past its limit.
+pub fn too_deep_to_parse(source: &str, dialect: Dialect) -> Option<usize> {
+    if source.len() <= PARSED_UNCHECKED {
+        return None;
+    }
+    tokens::first_too_deep(source, dialect)
 }
 
 /// Which limit a module goes past, and where.
@@ -98,9 +119,19 @@ impl TooDeep {
     }
 }
 
+/// Sources this long or shorter are within both limits, and are not
+/// walked: each level of nesting or link of a chain is at least a byte of
+/// source (`(`, `[`, `{`, `!`, `.`, an operator), but for the few levels
+/// that wrap a module's first expression (its statement, and the like).
+const WITHIN_LIMITS: usize = NESTING_LIMIT as usize - 64;
+
 /// The first node of `program` beyond a limit, if any. Stops at the limits,
-/// so it recurses no deeper than any other pass.
-pub fn check(program: &Program) -> Option<TooDeep> {
+/// so it recurses no deeper than any other pass. `source_len`: the length
+/// of the source it was parsed from.
+pub fn check(program: &Program, source_len: usize) -> Option<TooDeep> {
+    if source_len <= WITHIN_LIMITS {
+        return None;
+    }
     let mut depth = Depth::default();
     program.visit_with(&mut depth);
     depth.found
@@ -237,6 +268,14 @@ impl Visit for Depth {
         self.link = true;
         self.enter(node.span(), |v| node.obj.visit_with(v));
     }
+
+    // Leaves: nothing to count below them.
+    fn visit_ident(&mut self, _: &Ident) {}
+    fn visit_ident_name(&mut self, _: &IdentName) {}
+    fn visit_str(&mut self, _: &Str) {}
+    fn visit_number(&mut self, _: &Number) {}
+    fn visit_tpl_element(&mut self, _: &TplElement) {}
+    fn visit_jsx_text(&mut self, _: &JSXText) {}
 }
 
 /// Takes `program` apart without recursing, however deep it is: every

@@ -122,6 +122,17 @@ pub fn parse(
     let cm: Lrc<SourceMap> = Default::default();
     let file = cm.new_source_file(Lrc::new(FileName::Real(path.to_path_buf())), source);
     let comments = SingleThreadedComments::default();
+    // The parser recurses as deep as the source nests: a source that could
+    // take it past its stack is refused unparsed.
+    let dialect = nesting::Dialect {
+        typescript: matches!(kind, SourceKind::TypeScript | SourceKind::Tsx),
+        jsx: matches!(kind, SourceKind::Tsx | SourceKind::JavaScript),
+    };
+    if let Some(at) = nesting::too_deep_to_parse(&file.src, dialect) {
+        return Err(vec![Diagnostic::error(nesting::TOO_DEEP_TO_PARSE)
+            .at(Location::from_offsets(path, &file.src, at, at + 1))
+            .with_hint(nesting::HINT)]);
+    }
 
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let goal = match (kind, extension) {
@@ -221,7 +232,7 @@ pub fn parse(
     };
     // Every pass from here on recurses: a module nested too deep for them
     // stops here.
-    if let Some(too_deep) = nesting::check(&program) {
+    if let Some(too_deep) = nesting::check(&program, file.src.len()) {
         nesting::dismantle(program);
         let location = location(path, &file, too_deep.span.shrink_to_lo());
         return Err(vec![Diagnostic::error(too_deep.message())
