@@ -1162,3 +1162,57 @@ fn js_string(s: &str) -> String {
 pub fn comment_path(path: &Path, cwd: &Path) -> String {
     display_path(path, cwd).replace('\\', "/")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use swc_common::Globals;
+
+    use crate::graph::ModuleGraph;
+    use crate::options::BuildOptions;
+
+    /// A module whose printing panics (here: its link has lost the names
+    /// of its bindings, as `export { nope }` of an undeclared name once
+    /// did) is an error naming it and the panic's message.
+    #[test]
+    fn a_panic_while_printing_a_module_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(
+            dir.join("main.js"),
+            "import { b } from './b.js';\nconsole.log(b);\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("b.js"), "export const b = 2;\n").unwrap();
+        let mut options = BuildOptions::new(dir.join("main.js"), dir.join("out.js"));
+        options.cwd = dir.to_path_buf();
+        let globals = Globals::new();
+        let resolver = Arc::new(crate::load::ModuleResolver::new(&options));
+        let loaded = crate::load::load(&options, &globals, &resolver).expect("it loads");
+        let mut graph = ModuleGraph::new(loaded.modules, loaded.entries);
+        let asts = graph
+            .modules
+            .iter_mut()
+            .map(|m| std::mem::take(&mut m.ast))
+            .collect();
+        let mut link = crate::link::link(&graph, &options).expect("it links");
+        link.names.symbols.clear();
+
+        let emitted = super::emit(&graph, asts, &link, &options, &globals, &dir.join("out.js"));
+        let errors = emitted.err().expect("the panics are errors").0;
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("internal error while printing main.js: ")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .all(|m| m.contains("no entry found for key")),
+            "{messages:?}"
+        );
+    }
+}
