@@ -23,10 +23,10 @@
 
 use super::NESTING_LIMIT;
 
-/// The most units a source may reach before it is refused unparsed: five
-/// for every level of nesting allowed, which no source within the limits
-/// reaches (each level is one to three units), and half of what the load
-/// workers' stacks hold of the costliest unit.
+/// The most units a source may reach before it is refused unparsed: four
+/// for every level of nesting allowed, where a source within the limits
+/// takes one or two. The parser, going at most twice as deep, fits the
+/// load workers' stacks there even if every unit were its costliest.
 pub const UNIT_LIMIT: u32 = 4 * NESTING_LIMIT;
 
 /// Which language a source is written in, for the tokens that differ.
