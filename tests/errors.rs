@@ -821,6 +821,13 @@ fn early_errors_the_parser_lets_through_are_refused() {
             1,
         ),
         (
+            "main.ts",
+            "export namespace N {\n  await import('./a.js');\n}\n",
+            "await is only valid in async functions",
+            2,
+            3,
+        ),
+        (
             "main.js",
             "const here = 1;\nexport { here, nope };\n",
             "Export 'nope' is not defined in module",

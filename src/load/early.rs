@@ -61,7 +61,7 @@ fn run(ast: &Module, module: bool, strict_output: bool, scoped: bool) -> Vec<Ear
     let mut checker = Checker {
         scoped,
         errors: Vec::new(),
-        scopes: vec![Scope::function()],
+        scopes: vec![Scope::async_function(module)],
         strict: vec![strict],
         strict_output: strict_output && !module,
         module,
@@ -143,6 +143,9 @@ struct Scope {
     vars: FxHashSet<Atom>,
     /// A `var` goes no further out than a function's scope.
     function: bool,
+    /// Of a function's scope: whether `await` may stand in it (an async
+    /// function, an ES module's top level).
+    awaits: bool,
 }
 
 impl Scope {
@@ -150,6 +153,13 @@ impl Scope {
         Scope {
             function: true,
             ..Scope::default()
+        }
+    }
+
+    fn async_function(awaits: bool) -> Scope {
+        Scope {
+            awaits,
+            ..Scope::function()
         }
     }
 }
@@ -320,6 +330,17 @@ impl Checker {
     fn export_name(&mut self, name: &Atom, span: Span) {
         if self.scoped && self.exported.insert(name.clone(), span).is_some() {
             self.error(span, format!("Duplicate export of '{name}'"));
+        }
+    }
+
+    /// An `await` where no async function or module's top level holds it.
+    fn check_await(&mut self, span: Span) {
+        let function = self.scopes.iter().rev().find(|scope| scope.function);
+        if !function.is_some_and(|scope| scope.awaits) {
+            self.error(
+                span,
+                "await is only valid in async functions and at the top level of an ES module (a namespace's body is a function)".into(),
+            );
         }
     }
 
@@ -515,7 +536,7 @@ impl Visit for Checker {
     }
 
     fn visit_function(&mut self, function: &Function) {
-        self.in_scope(Scope::function(), |this| {
+        self.in_scope(Scope::async_function(function.is_async), |this| {
             let strict = this.is_strict()
                 || function
                     .body
@@ -533,7 +554,7 @@ impl Visit for Checker {
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.in_scope(Scope::function(), |this| {
+        self.in_scope(Scope::async_function(arrow.is_async), |this| {
             this.declare_params(arrow.params.iter(), true);
             arrow.params.visit_with(this);
             match &*arrow.body {
@@ -633,6 +654,9 @@ impl Visit for Checker {
     }
 
     fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
+        if stmt.is_await {
+            self.check_await(stmt.span);
+        }
         self.in_scope(Scope::default(), |this| stmt.visit_children_with(this));
     }
 
@@ -732,6 +756,15 @@ impl Visit for Checker {
         }
     }
 
+    // The parser allows `await` only where it may stand; one anywhere else
+    // came from a transform: TypeScript lowers a namespace's body, where
+    // swc's parser takes `await` as the module's, into a plain function.
+
+    fn visit_await_expr(&mut self, expr: &AwaitExpr) {
+        self.check_await(expr.span);
+        expr.visit_children_with(self);
+    }
+
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
         for body in std::iter::once(&*stmt.cons).chain(stmt.alt.as_deref()) {
             if let Stmt::Decl(Decl::Fn(f)) = body {
@@ -745,7 +778,7 @@ impl Visit for Checker {
 impl Checker {
     /// A method's function: its parameters are always unique.
     fn visit_method_function(&mut self, function: &Function) {
-        self.in_scope(Scope::function(), |this| {
+        self.in_scope(Scope::async_function(function.is_async), |this| {
             this.declare_params(function.params.iter().map(|p| &p.pat), true);
             function.decorators.visit_with(this);
             function.params.visit_with(this);
