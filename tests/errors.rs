@@ -821,6 +821,13 @@ fn early_errors_the_parser_lets_through_are_refused() {
             1,
         ),
         (
+            "main.mjs",
+            "class A {}\nsuper('a');\n",
+            "'super' keyword unexpected here",
+            2,
+            1,
+        ),
+        (
             "main.ts",
             "export namespace N {\n  await import('./a.js');\n}\n",
             "await is only valid in async functions",

@@ -66,6 +66,7 @@ fn run(ast: &Module, module: bool, strict_output: bool, scoped: bool) -> Vec<Ear
         strict_output: strict_output && !module,
         module,
         classes: Vec::new(),
+        derived: Vec::new(),
         exported: FxHashMap::default(),
         local_exports: Vec::new(),
     };
@@ -146,6 +147,9 @@ struct Scope {
     /// Of a function's scope: whether `await` may stand in it (an async
     /// function, an ES module's top level).
     awaits: bool,
+    /// Of a function's scope: whether `super(…)` may stand in it (a
+    /// derived class's constructor, and arrows inside one).
+    super_calls: bool,
 }
 
 impl Scope {
@@ -178,6 +182,8 @@ struct Checker {
     strict_output: bool,
     module: bool,
     classes: Vec<ClassNames>,
+    /// Whether each enclosing class extends another.
+    derived: Vec<bool>,
     /// Each exported name, once.
     exported: FxHashMap<Atom, Span>,
     /// The local names `export { … }` exports, which the module must
@@ -333,10 +339,18 @@ impl Checker {
         }
     }
 
+    /// The scope of the innermost function (or the module's).
+    fn function_scope(&self) -> &Scope {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|scope| scope.function)
+            .expect("the module's scope is a function's")
+    }
+
     /// An `await` where no async function or module's top level holds it.
     fn check_await(&mut self, span: Span) {
-        let function = self.scopes.iter().rev().find(|scope| scope.function);
-        if !function.is_some_and(|scope| scope.awaits) {
+        if !self.function_scope().awaits {
             self.error(
                 span,
                 "await is only valid in async functions and at the top level of an ES module (a namespace's body is a function)".into(),
@@ -554,7 +568,11 @@ impl Visit for Checker {
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.in_scope(Scope::async_function(arrow.is_async), |this| {
+        let scope = Scope {
+            super_calls: self.function_scope().super_calls,
+            ..Scope::async_function(arrow.is_async)
+        };
+        self.in_scope(scope, |this| {
             this.declare_params(arrow.params.iter(), true);
             arrow.params.visit_with(this);
             match &*arrow.body {
@@ -565,7 +583,11 @@ impl Visit for Checker {
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
-        self.in_scope(Scope::function(), |this| {
+        let scope = Scope {
+            super_calls: self.derived.last().copied().unwrap_or(false),
+            ..Scope::function()
+        };
+        self.in_scope(scope, |this| {
             let params = constructor.params.iter().filter_map(|p| match p {
                 ParamOrTsParamProp::Param(p) => Some(&p.pat),
                 ParamOrTsParamProp::TsParamProp(_) => None,
@@ -606,9 +628,11 @@ impl Visit for Checker {
             self.errors.append(&mut errors);
         }
         self.classes.push(names);
+        self.derived.push(class.super_class.is_some());
         self.strict.push(true);
         class.body.visit_with(self);
         self.strict.pop();
+        self.derived.pop();
         self.classes.pop();
     }
 
@@ -760,6 +784,18 @@ impl Visit for Checker {
     // came from a transform: TypeScript lowers a namespace's body, where
     // swc's parser takes `await` as the module's, into a plain function.
 
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Super(sup) = &call.callee {
+            if !self.function_scope().super_calls {
+                self.error(
+                    sup.span,
+                    "'super' keyword unexpected here: super(…) is only valid in the constructor of a class that extends another".into(),
+                );
+            }
+        }
+        call.visit_children_with(self);
+    }
+
     fn visit_await_expr(&mut self, expr: &AwaitExpr) {
         self.check_await(expr.span);
         expr.visit_children_with(self);
@@ -827,6 +863,9 @@ fn invalid_regex(pattern: &str, flags: &str) -> Option<String> {
     // regress knows the syntax of every flag but `v`'s set notation: of
     // such a pattern, the property names are checked.
     if flags.contains('v') {
+        if let Some(why) = v_flag_class_syntax(pattern) {
+            return Some(why);
+        }
         return v_flag_properties(pattern).find_map(|property| {
             let alone = format!("\\p{{{property}}}");
             regress::Regex::with_flags(&alone, "u")
@@ -839,6 +878,43 @@ fn invalid_regex(pattern: &str, flags: &str) -> Option<String> {
         Ok(_) => None,
         Err(e) => Some(e.text),
     }
+}
+
+/// What a `v`-flag pattern's classes may not hold unescaped: the syntax
+/// characters `( ) { } / |`, and the doubled punctuators the flag reserves
+/// (`&&` and `--` are its operators).
+fn v_flag_class_syntax(pattern: &str) -> Option<String> {
+    const RESERVED_DOUBLES: &str = "!#$%*+,.:;<=>?@^`~";
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            // `\p{…}`, `\P{…}` and `\q{…}` take their braces with them.
+            if matches!(chars.get(i + 1), Some('p' | 'P' | 'q')) && chars.get(i + 2) == Some(&'{') {
+                i += 3;
+                while i < chars.len() && chars[i] != '}' {
+                    i += 1;
+                }
+            } else {
+                i += 1;
+            }
+        } else if c == '[' {
+            depth += 1;
+        } else if c == ']' {
+            depth = depth.saturating_sub(1);
+        } else if depth > 0 {
+            if "(){}/|".contains(c) {
+                return Some(format!("invalid character '{c}' in a character class"));
+            }
+            if RESERVED_DOUBLES.contains(c) && chars.get(i + 1) == Some(&c) {
+                return Some(format!("invalid '{c}{c}' in a character class"));
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The Unicode properties a `v`-flag pattern names (`\p{…}`, `\P{…}`),
@@ -916,5 +992,8 @@ mod tests {
         assert_eq!(invalid_regex(r"[\p{L}--[a-z]]", "v"), None);
         assert_eq!(invalid_regex(r"\p{RGI_Emoji}", "v"), None);
         assert!(invalid_regex(r"[\p{undefined}--[a-z]]", "v").is_some());
+        assert!(invalid_regex(r"[\&p{L}--[a-z]]", "v").is_some());
+        assert!(invalid_regex(r"[a!!b]", "v").is_some());
+        assert_eq!(invalid_regex(r"[\p{L}&&\p{Lu}\q{abc|d}\{\}]", "v"), None);
     }
 }
