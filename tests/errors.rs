@@ -821,6 +821,41 @@ fn early_errors_the_parser_lets_through_are_refused() {
             1,
         ),
         (
+            "main.ts",
+            "const pair = 1;\nconst pair = 2;\n",
+            "Identifier 'pair' has already been declared",
+            2,
+            7,
+        ),
+        (
+            "main.ts",
+            "class P { m() { return this.#missing; } }\n",
+            "Private field '#missing' must be declared",
+            1,
+            29,
+        ),
+        (
+            "main.tsx",
+            "export { nope as default };\n",
+            "Export 'nope' is not defined in module",
+            1,
+            10,
+        ),
+        (
+            "main.ts",
+            "function f() {\n  return super.x;\n}\n",
+            "'super' keyword unexpected here",
+            2,
+            10,
+        ),
+        (
+            "main.cjs",
+            "let module = {};\n",
+            "Identifier 'module' has already been declared",
+            1,
+            5,
+        ),
+        (
             "main.mjs",
             "class A {}\nsuper('a');\n",
             "'super' keyword unexpected here",
@@ -994,6 +1029,12 @@ fn sloppy_only_commonjs_is_refused_in_esm_output() {
         ),
         ("eval = 1;\n", "assigning to 'eval'", 1, 1),
         ("function f(a, a) {}\n", "a repeated parameter name", 1, 15),
+        (
+            "exports.r = 1; <!-- the rest of the line\n",
+            "an HTML-like comment",
+            1,
+            17,
+        ),
     ];
     for &(text, what, line, col) in cases {
         let tmp = tempfile::tempdir().unwrap();

@@ -53,7 +53,7 @@ pub fn check(ast: &Module, module: bool, strict_output: bool) -> Vec<EarlyError>
 /// find either: those of literals and names, and decorators; not those of
 /// scopes, which declaration merging makes TypeScript's own.
 pub fn check_typescript(ast: &Module, module: bool, strict_output: bool) -> Vec<EarlyError> {
-    run(ast, module, strict_output, false)
+    run(ast, module, strict_output, true)
 }
 
 fn run(ast: &Module, module: bool, strict_output: bool, scoped: bool) -> Vec<EarlyError> {
@@ -61,7 +61,7 @@ fn run(ast: &Module, module: bool, strict_output: bool, scoped: bool) -> Vec<Ear
     let mut checker = Checker {
         scoped,
         errors: Vec::new(),
-        scopes: vec![Scope::async_function(module)],
+        scopes: vec![root_scope(module)],
         strict: vec![strict],
         strict_output: strict_output && !module,
         module,
@@ -98,6 +98,40 @@ pub fn attributes_without_brace(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The HTML-like opening comments (`<!--`) of a CommonJS module bound for
+/// `--format esm` output, which the printer writes as they are and module
+/// code does not parse. (A `-->` comment is printed as a `//` one.)
+pub fn html_comments(
+    comments: &swc_common::comments::SingleThreadedComments,
+    file: &swc_common::SourceFile,
+) -> Vec<EarlyError> {
+    let (leading, trailing) = comments.borrow_all();
+    let mut spans: Vec<Span> = leading
+        .values()
+        .chain(trailing.values())
+        .flatten()
+        .map(|comment| comment.span)
+        .filter(|span| {
+            // The lexer starts the comment's span within its opening.
+            let at = span.lo.0.saturating_sub(file.start_pos.0) as usize;
+            let around = file
+                .src
+                .get(at.saturating_sub(4)..(at + 4).min(file.src.len()));
+            around.is_some_and(|text| text.contains("<!--"))
+        })
+        .collect();
+    spans.sort_by_key(|span| span.lo);
+    spans.dedup();
+    spans
+        .into_iter()
+        .map(|span| EarlyError {
+            span,
+            message: "an HTML-like comment cannot be bundled into --format esm output: ES modules have no such comments".into(),
+            hint: Some(STRICT_OUTPUT_HINT),
+        })
+        .collect()
 }
 
 fn decorator_error(decorator: &Decorator) -> EarlyError {
@@ -150,6 +184,10 @@ struct Scope {
     /// Of a function's scope: whether `super(…)` may stand in it (a
     /// derived class's constructor, and arrows inside one).
     super_calls: bool,
+    /// Of a function's scope: whether `super.x` may stand in it (a method,
+    /// a constructor, a field's initializer, a static block, and arrows
+    /// inside them).
+    super_props: bool,
 }
 
 impl Scope {
@@ -416,6 +454,19 @@ fn export_name_of(name: &ModuleExportName) -> Atom {
     }
 }
 
+/// The module's own scope. A CommonJS module's body is a function's whose
+/// parameters are Node's wrapper's: a lexical declaration of one is an
+/// error, as in Node.
+fn root_scope(module: bool) -> Scope {
+    let mut scope = Scope::async_function(module);
+    if !module {
+        for name in ["exports", "require", "module", "__filename", "__dirname"] {
+            scope.vars.insert(name.into());
+        }
+    }
+    scope
+}
+
 /// The private names a class body declares; repeating one (but for a
 /// getter and a setter of the same staticness) is an error.
 fn class_names(class: &Class, errors: &mut Vec<EarlyError>) -> ClassNames {
@@ -568,8 +619,10 @@ impl Visit for Checker {
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        let outer = self.function_scope();
         let scope = Scope {
-            super_calls: self.function_scope().super_calls,
+            super_calls: outer.super_calls,
+            super_props: outer.super_props,
             ..Scope::async_function(arrow.is_async)
         };
         self.in_scope(scope, |this| {
@@ -585,6 +638,7 @@ impl Visit for Checker {
     fn visit_constructor(&mut self, constructor: &Constructor) {
         let scope = Scope {
             super_calls: self.derived.last().copied().unwrap_or(false),
+            super_props: true,
             ..Scope::function()
         };
         self.in_scope(scope, |this| {
@@ -616,7 +670,31 @@ impl Visit for Checker {
     }
 
     fn visit_static_block(&mut self, block: &StaticBlock) {
-        self.in_scope(Scope::function(), |this| this.visit_body(&block.body.stmts));
+        let scope = Scope {
+            super_props: true,
+            ..Scope::function()
+        };
+        self.in_scope(scope, |this| this.visit_body(&block.body.stmts));
+    }
+
+    fn visit_class_prop(&mut self, prop: &ClassProp) {
+        prop.key.visit_with(self);
+        self.visit_initializer(prop.value.as_deref());
+    }
+
+    fn visit_private_prop(&mut self, prop: &PrivateProp) {
+        prop.key.visit_with(self);
+        self.visit_initializer(prop.value.as_deref());
+    }
+
+    fn visit_super_prop_expr(&mut self, expr: &SuperPropExpr) {
+        if !self.function_scope().super_props {
+            self.error(
+                expr.obj.span,
+                "'super' keyword unexpected here: super.x is only valid in methods, constructors and class fields".into(),
+            );
+        }
+        expr.visit_children_with(self);
     }
 
     fn visit_class(&mut self, class: &Class) {
@@ -812,9 +890,26 @@ impl Visit for Checker {
 }
 
 impl Checker {
+    /// A class field's initializer, which runs as a method would.
+    fn visit_initializer(&mut self, value: Option<&Expr>) {
+        let scope = Scope {
+            super_props: true,
+            ..Scope::function()
+        };
+        self.in_scope(scope, |this| {
+            if let Some(value) = value {
+                value.visit_with(this);
+            }
+        });
+    }
+
     /// A method's function: its parameters are always unique.
     fn visit_method_function(&mut self, function: &Function) {
-        self.in_scope(Scope::async_function(function.is_async), |this| {
+        let scope = Scope {
+            super_props: true,
+            ..Scope::async_function(function.is_async)
+        };
+        self.in_scope(scope, |this| {
             this.declare_params(function.params.iter().map(|p| &p.pat), true);
             function.decorators.visit_with(this);
             function.params.visit_with(this);
@@ -866,6 +961,12 @@ fn invalid_regex(pattern: &str, flags: &str) -> Option<String> {
         if let Some(why) = v_flag_class_syntax(pattern) {
             return Some(why);
         }
+        // Outside its classes a `v` pattern reads as a `u` one.
+        let known: String = flags.chars().filter(|c| "ims".contains(*c)).collect();
+        let outside = v_flag_outside_classes(pattern);
+        if let Err(e) = regress::Regex::with_flags(&outside, format!("{known}u").as_str()) {
+            return Some(e.text);
+        }
         return v_flag_properties(pattern).find_map(|property| {
             let alone = format!("\\p{{{property}}}");
             regress::Regex::with_flags(&alone, "u")
@@ -911,24 +1012,71 @@ fn v_flag_class_syntax(pattern: &str) -> Option<String> {
             if RESERVED_DOUBLES.contains(c) && chars.get(i + 1) == Some(&c) {
                 return Some(format!("invalid '{c}{c}' in a character class"));
             }
+            // A range of two plain characters: `a-z`, not `--`.
+            let plain = |c: Option<&char>| c.filter(|c| !"\\[]-".contains(**c)).copied();
+            if c == '-' && chars.get(i + 1) != Some(&'-') && (i == 0 || chars[i - 1] != '-') {
+                if let (Some(from), Some(to)) = (
+                    plain(i.checked_sub(1).map(|at| &chars[at])),
+                    plain(chars.get(i + 1)),
+                ) {
+                    if from > to {
+                        return Some("range out of order in character class".into());
+                    }
+                }
+            }
         }
         i += 1;
     }
     None
 }
 
+/// The properties of strings, which only the `v` flag knows.
+const OF_STRINGS: &[&str] = &[
+    "Basic_Emoji",
+    "Emoji_Keycap_Sequence",
+    "RGI_Emoji",
+    "RGI_Emoji_Flag_Sequence",
+    "RGI_Emoji_Modifier_Sequence",
+    "RGI_Emoji_Tag_Sequence",
+    "RGI_Emoji_ZWJ_Sequence",
+];
+
+/// A `v`-flag pattern with each outermost class, and each property of
+/// strings, replaced by `[a]`.
+fn v_flag_outside_classes(pattern: &str) -> String {
+    let mut pattern = pattern.to_string();
+    for property in OF_STRINGS {
+        pattern = pattern.replace(&format!("\\p{{{property}}}"), "[a]");
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut depth = 0usize;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let next = chars.next();
+                if depth == 0 {
+                    out.push(c);
+                    out.extend(next);
+                }
+            }
+            '[' => {
+                if depth == 0 {
+                    out.push_str("[a]");
+                }
+                depth += 1;
+            }
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The Unicode properties a `v`-flag pattern names (`\p{…}`, `\P{…}`),
 /// but for the properties of strings only that flag knows.
 fn v_flag_properties(pattern: &str) -> impl Iterator<Item = &str> {
-    const OF_STRINGS: &[&str] = &[
-        "Basic_Emoji",
-        "Emoji_Keycap_Sequence",
-        "RGI_Emoji",
-        "RGI_Emoji_Flag_Sequence",
-        "RGI_Emoji_Modifier_Sequence",
-        "RGI_Emoji_Tag_Sequence",
-        "RGI_Emoji_ZWJ_Sequence",
-    ];
     pattern
         .match_indices("\\p{")
         .chain(pattern.match_indices("\\P{"))
@@ -994,6 +1142,9 @@ mod tests {
         assert!(invalid_regex(r"[\p{undefined}--[a-z]]", "v").is_some());
         assert!(invalid_regex(r"[\&p{L}--[a-z]]", "v").is_some());
         assert!(invalid_regex(r"[a!!b]", "v").is_some());
+        assert!(invalid_regex(r"[\p{L}--[a-Object]]", "v").is_some());
+        assert!(invalid_regex(r"z&p{undefined}--[a-[\]]", "v").is_some());
+        assert_eq!(invalid_regex(r"^[\p{L}--[a-z]]+(x|y){2}$", "v"), None);
         assert_eq!(invalid_regex(r"[\p{L}&&\p{Lu}\q{abc|d}\{\}]", "v"), None);
     }
 }

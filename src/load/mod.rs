@@ -364,13 +364,17 @@ fn early_errors(
     esm_output: bool,
 ) -> Result<(), Vec<Diagnostic>> {
     let is_module = parsed.kind == crate::graph::ModuleKind::Esm;
-    let errors = match kind {
+    let mut errors = match kind {
         SourceKind::JavaScript => early::check(&parsed.ast, is_module, esm_output),
         SourceKind::TypeScript | SourceKind::Tsx => {
             early::check_typescript(&parsed.ast, is_module, esm_output)
         }
         SourceKind::Json => Vec::new(),
     };
+    let src = &parsed.file.src;
+    if esm_output && !is_module && src.contains("<!--") {
+        errors.extend(early::html_comments(&parsed.comments, &parsed.file));
+    }
     if errors.is_empty() {
         return Ok(());
     }
