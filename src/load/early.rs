@@ -874,6 +874,17 @@ impl Visit for Checker {
         call.visit_children_with(self);
     }
 
+    // An expression swc could not read where a transform needed one (a
+    // JSX pragma that is not a name, `/** @jsxFrag delete F */`) is left
+    // in the tree as an invalid one, and would be printed as `<invalid>`.
+    fn visit_invalid(&mut self, invalid: &Invalid) {
+        self.error(
+            invalid.span,
+            "this could not be read as an expression (is a JSX pragma or factory not a name?)"
+                .into(),
+        );
+    }
+
     fn visit_await_expr(&mut self, expr: &AwaitExpr) {
         self.check_await(expr.span);
         expr.visit_children_with(self);
@@ -1012,6 +1023,11 @@ fn v_flag_class_syntax(pattern: &str) -> Option<String> {
             if RESERVED_DOUBLES.contains(c) && chars.get(i + 1) == Some(&c) {
                 return Some(format!("invalid '{c}{c}' in a character class"));
             }
+            // A single `-` joins two characters, never a class.
+            let single = c == '-' && chars.get(i + 1) != Some(&'-') && chars[i - 1] != '-';
+            if single && (chars.get(i + 1) == Some(&'[') || chars[i - 1] == ']') {
+                return Some("invalid character class".into());
+            }
             // A range of two plain characters: `a-z`, not `--`.
             let plain = |c: Option<&char>| c.filter(|c| !"\\[]-".contains(**c)).copied();
             if c == '-' && chars.get(i + 1) != Some(&'-') && (i == 0 || chars[i - 1] != '-') {
@@ -1144,6 +1160,7 @@ mod tests {
         assert!(invalid_regex(r"[a!!b]", "v").is_some());
         assert!(invalid_regex(r"[\p{L}--[a-Object]]", "v").is_some());
         assert!(invalid_regex(r"z&p{undefined}--[a-[\]]", "v").is_some());
+        assert!(invalid_regex(r"[a-[b]]", "v").is_some());
         assert_eq!(invalid_regex(r"^[\p{L}--[a-z]]+(x|y){2}$", "v"), None);
         assert_eq!(invalid_regex(r"[\p{L}&&\p{Lu}\q{abc|d}\{\}]", "v"), None);
     }
